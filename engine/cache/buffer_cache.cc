@@ -1,0 +1,485 @@
+#include "engine/cache/buffer_cache.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#include "esent.h"
+
+namespace jetsvc {
+
+namespace {
+// Pages per write call when flushing: adjacent pages are coalesced into
+// writes of up to this many pages.
+constexpr size_t kMaxPagesPerWrite = 256;
+}  // namespace
+
+struct Frame {
+  enum class State { kFree, kLoading, kValid, kFailed };
+
+  uint32_t db = 0;
+  uint32_t pgno = 0;
+  std::unique_ptr<char[]> data;
+  // The fields below are guarded by BufferCache::mu_.
+  State state = State::kFree;
+  int pins = 0;
+  bool referenced = false;
+  bool dirty = false;
+  bool writing = false;
+  uint64_t rec_lsn = 0;
+  uint64_t wal_lsn = 0;
+  Status load_status;
+  // Written under mu_ or by the write-latch holder; read lock-free by
+  // cursors to revalidate positions.
+  std::atomic<uint64_t> stamp{0};
+  SharedMutex latch;
+};
+
+// --- PageRef ---
+
+PageRef::PageRef(PageRef&& other) noexcept
+    : cache_(other.cache_), frame_(other.frame_), write_latched_(other.write_latched_) {
+  other.frame_ = nullptr;
+  other.write_latched_ = false;
+}
+
+PageRef& PageRef::operator=(PageRef&& other) noexcept {
+  if (this != &other) {
+    Reset();
+    cache_ = other.cache_;
+    frame_ = other.frame_;
+    write_latched_ = other.write_latched_;
+    other.frame_ = nullptr;
+    other.write_latched_ = false;
+  }
+  return *this;
+}
+
+char* PageRef::data() const { return frame_->data.get(); }
+uint32_t PageRef::page_number() const { return frame_->pgno; }
+uint32_t PageRef::database() const { return frame_->db; }
+uint64_t PageRef::stamp() const { return frame_->stamp.load(std::memory_order_acquire); }
+
+void PageRef::Reset() NO_THREAD_SAFETY_ANALYSIS {
+  if (frame_ == nullptr) return;
+  if (write_latched_) frame_->latch.Unlock();
+  cache_->Unpin(frame_);
+  frame_ = nullptr;
+  write_latched_ = false;
+}
+
+// --- BufferCache ---
+
+BufferCache::BufferCache(Env* env, uint32_t page_size, uint64_t max_pages)
+    : env_(env), page_size_(page_size), max_pages_(std::max<uint64_t>(max_pages, 16)) {}
+
+BufferCache::~BufferCache() = default;
+
+void BufferCache::set_max_pages(uint64_t max_pages) {
+  MutexLock lock(&mu_);
+  max_pages_ = std::max<uint64_t>(max_pages, 16);
+}
+
+void BufferCache::RegisterFile(uint32_t db, File* file) {
+  MutexLock lock(&mu_);
+  files_[db] = file;
+}
+
+void BufferCache::ForgetFile(uint32_t db, bool discard_dirty) {
+  MutexLock lock(&mu_);
+  for (auto it = map_.begin(); it != map_.end();) {
+    Frame* frame = it->second;
+    if (frame->db != db) {
+      ++it;
+      continue;
+    }
+    assert(frame->pins == 0);
+    assert(!frame->dirty || discard_dirty);
+    (void)discard_dirty;
+    if (frame->dirty) {
+      dirty_.erase({frame->rec_lsn, frame});
+      frame->dirty = false;
+    }
+    frame->state = Frame::State::kFree;
+    it = map_.erase(it);
+  }
+  files_.erase(db);
+}
+
+Status BufferCache::Fetch(uint32_t db, uint32_t pgno, PageRef* ref) {
+  ref->Reset();
+  Frame* frame = nullptr;
+  JET_RETURN_IF_ERROR(Pin(db, pgno, /*read=*/true, &frame));
+  *ref = PageRef(this, frame, false);
+  return Status::OK();
+}
+
+Status BufferCache::FetchForWrite(uint32_t db, uint32_t pgno, PageRef* ref) {
+  JET_RETURN_IF_ERROR(Fetch(db, pgno, ref));
+  ref->frame_->latch.Lock();
+  ref->write_latched_ = true;
+  return Status::OK();
+}
+
+Status BufferCache::NewPageForWrite(uint32_t db, uint32_t pgno, PageRef* ref) {
+  ref->Reset();
+  Frame* frame = nullptr;
+  JET_RETURN_IF_ERROR(Pin(db, pgno, /*read=*/false, &frame));
+  frame->latch.Lock();
+  *ref = PageRef(this, frame, true);
+  return Status::OK();
+}
+
+Status BufferCache::Pin(uint32_t db, uint32_t pgno, bool read, Frame** result) {
+  const Key key = MakeKey(db, pgno);
+  MutexLock lock(&mu_);
+  for (;;) {
+    auto it = map_.find(key);
+    if (it != map_.end()) {
+      Frame* frame = it->second;
+      ++frame->pins;
+      frame->referenced = true;
+      while (frame->state == Frame::State::kLoading) io_done_.Wait();
+      if (frame->state != Frame::State::kValid) {
+        Status failed = frame->load_status;
+        --frame->pins;
+        return failed;
+      }
+      *result = frame;
+      return Status::OK();
+    }
+    if (files_.find(db) == files_.end()) {
+      return Status::FromCode(JET_errInvalidDatabaseId,
+                              "database " + std::to_string(db) + " is not open in the cache");
+    }
+    Frame* frame = nullptr;
+    JET_RETURN_IF_ERROR(GetVictim(&frame));
+    if (map_.count(key) != 0) {
+      // Someone loaded the page while GetVictim wrote a dirty page out.
+      frame->pins = 0;
+      frame->state = Frame::State::kFree;
+      continue;
+    }
+    frame->db = db;
+    frame->pgno = pgno;
+    frame->pins = 1;
+    frame->referenced = true;
+    frame->dirty = false;
+    frame->writing = false;
+    map_[key] = frame;
+    if (!read) {
+      std::memset(frame->data.get(), 0, page_size_);
+      frame->state = Frame::State::kValid;
+      frame->stamp.store(next_stamp_++, std::memory_order_release);
+      *result = frame;
+      return Status::OK();
+    }
+    frame->state = Frame::State::kLoading;
+    File* file = files_[db];
+    mu_.Unlock();
+    size_t got = 0;
+    Status status = file->Read(static_cast<uint64_t>(pgno) * page_size_, page_size_,
+                               frame->data.get(), &got);
+    if (status.ok()) {
+      if (got < page_size_) std::memset(frame->data.get() + got, 0, page_size_ - got);
+      status = Page(frame->data.get(), page_size_).Verify(pgno);
+      if (status.IsError()) {
+        status = Status::FromCode(status.code(), std::string(status.message()) + " in " +
+                                                     file->path());
+      }
+    }
+    mu_.Lock();
+    ++stats_.reads;
+    if (status.IsError()) {
+      frame->state = Frame::State::kFailed;
+      frame->load_status = status;
+      --frame->pins;
+      map_.erase(key);
+      io_done_.SignalAll();
+      return status;
+    }
+    frame->state = Frame::State::kValid;
+    frame->stamp.store(next_stamp_++, std::memory_order_release);
+    io_done_.SignalAll();
+    *result = frame;
+    return Status::OK();
+  }
+}
+
+void BufferCache::Unpin(Frame* frame) {
+  MutexLock lock(&mu_);
+  assert(frame->pins > 0);
+  --frame->pins;
+}
+
+Status BufferCache::GetVictim(Frame** result) {
+  mu_.AssertHeld();
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    if (frames_.size() < max_pages_) {
+      auto frame = std::make_unique<Frame>();
+      frame->data.reset(new char[page_size_]);
+      frame->pins = 1;
+      *result = frame.get();
+      frames_.push_back(std::move(frame));
+      return Status::OK();
+    }
+    Frame* dirty_candidate = nullptr;
+    const size_t n = frames_.size();
+    for (size_t step = 0; step < 2 * n; ++step) {
+      Frame* frame = frames_[clock_hand_].get();
+      clock_hand_ = (clock_hand_ + 1) % n;
+      if (frame->pins > 0 || frame->state == Frame::State::kLoading) continue;
+      if (frame->state == Frame::State::kFree || frame->state == Frame::State::kFailed) {
+        frame->pins = 1;
+        frame->state = Frame::State::kFree;
+        *result = frame;
+        return Status::OK();
+      }
+      if (frame->referenced) {
+        frame->referenced = false;
+        continue;
+      }
+      if (frame->dirty || frame->writing) {
+        if (dirty_candidate == nullptr && !frame->writing) dirty_candidate = frame;
+        continue;
+      }
+      map_.erase(MakeKey(frame->db, frame->pgno));
+      frame->state = Frame::State::kFree;
+      frame->pins = 1;
+      ++stats_.evictions;
+      *result = frame;
+      return Status::OK();
+    }
+    if (dirty_candidate == nullptr) {
+      // Everything is pinned or being written; wait for I/O to finish.
+      io_done_.WaitFor(std::chrono::milliseconds(1));
+      continue;
+    }
+    // Every unpinned frame is dirty: write some of the oldest ones out.
+    // Pinned frames are skipped: the caller may hold one of them latched
+    // for writing (an MTR in progress), and copying it would deadlock.
+    std::vector<std::pair<uint32_t, uint32_t>> batch;
+    for (auto it = dirty_.begin(); it != dirty_.end() && batch.size() < 64; ++it) {
+      const Frame* frame = it->second;
+      if (!frame->writing && frame->pins == 0) batch.emplace_back(frame->db, frame->pgno);
+    }
+    mu_.Unlock();
+    uint64_t written = 0;
+    Status status = WritePages(std::move(batch), &written);
+    mu_.Lock();
+    JET_RETURN_IF_ERROR(status);
+  }
+  return Status::FromCode(JET_errOutOfBuffers,
+                          "every cache frame is pinned: the cache is too small");
+}
+
+void BufferCache::MarkDirty(const PageRef& ref, uint64_t lsn) {
+  assert(ref.write_latched());
+  Frame* frame = ref.frame();
+  MutexLock lock(&mu_);
+  assert(lsn >= frame->wal_lsn || !frame->dirty);
+  frame->wal_lsn = lsn;
+  if (!frame->dirty) {
+    frame->dirty = true;
+    frame->rec_lsn = lsn;
+    dirty_.insert({lsn, frame});
+  }
+  frame->stamp.store(next_stamp_++, std::memory_order_release);
+}
+
+Status BufferCache::WritePages(std::vector<std::pair<uint32_t, uint32_t>> pages,
+                               uint64_t* bytes_written) {
+  *bytes_written = 0;
+  std::sort(pages.begin(), pages.end());
+  pages.erase(std::unique(pages.begin(), pages.end()), pages.end());
+  size_t begin = 0;
+  while (begin < pages.size()) {
+    size_t end = begin;
+    std::vector<uint32_t> pgnos;
+    while (end < pages.size() && pages[end].first == pages[begin].first) {
+      pgnos.push_back(pages[end].second);
+      ++end;
+    }
+    uint64_t written = 0;
+    JET_RETURN_IF_ERROR(WriteOneDatabase(pages[begin].first, std::move(pgnos), &written));
+    *bytes_written += written;
+    begin = end;
+  }
+  return Status::OK();
+}
+
+Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
+                                     uint64_t* bytes_written) {
+  struct Copy {
+    Frame* frame;
+    uint32_t pgno;
+    uint64_t stamp;
+    uint64_t wal_lsn;
+  };
+  File* file = nullptr;
+  std::vector<Copy> copies;
+  {
+    MutexLock lock(&mu_);
+    auto file_it = files_.find(db);
+    if (file_it == files_.end()) return Status::OK();
+    file = file_it->second;
+    for (uint32_t pgno : pgnos) {
+      auto it = map_.find(MakeKey(db, pgno));
+      if (it == map_.end()) continue;
+      Frame* frame = it->second;
+      if (!frame->dirty || frame->writing || frame->state != Frame::State::kValid) continue;
+      ++frame->pins;
+      frame->writing = true;
+      copies.push_back(Copy{frame, pgno, 0, 0});
+    }
+  }
+  if (copies.empty()) return Status::OK();
+
+  // Copy each page under its shared latch, so the writer can go on
+  // changing it while the copy is being written.
+  std::unique_ptr<char[]> buffer(new char[kMaxPagesPerWrite * page_size_]);
+  Status status;
+  size_t index = 0;
+  while (index < copies.size() && status.ok()) {
+    // One run of adjacent pages, at most kMaxPagesPerWrite long.
+    size_t run_end = index + 1;
+    while (run_end < copies.size() && run_end - index < kMaxPagesPerWrite &&
+           copies[run_end].pgno == copies[run_end - 1].pgno + 1) {
+      ++run_end;
+    }
+    uint64_t max_wal_lsn = 0;
+    for (size_t i = index; i < run_end; ++i) {
+      Copy& copy = copies[i];
+      char* dst = buffer.get() + (i - index) * page_size_;
+      copy.frame->latch.LockShared();
+      std::memcpy(dst, copy.frame->data.get(), page_size_);
+      {
+        MutexLock lock(&mu_);
+        copy.stamp = copy.frame->stamp.load(std::memory_order_acquire);
+        copy.wal_lsn = copy.frame->wal_lsn;
+      }
+      copy.frame->latch.UnlockShared();
+      max_wal_lsn = std::max(max_wal_lsn, copy.wal_lsn);
+      Page page(dst, page_size_);
+      page.Seal();
+    }
+    // The WAL rule: the log must be durable up to every copied page's LSN.
+    if (log_ != nullptr && max_wal_lsn > 0) {
+      status = log_->WaitDurable(max_wal_lsn);
+    }
+    if (status.ok()) {
+      const size_t count = run_end - index;
+      status = file->Write(static_cast<uint64_t>(copies[index].pgno) * page_size_,
+                           std::string_view(buffer.get(), count * page_size_));
+      if (status.ok()) *bytes_written += count * page_size_;
+    }
+    index = run_end;
+  }
+  const size_t written_count = status.ok() ? copies.size() : index;
+  if (status.ok()) status = file->Sync();
+
+  MutexLock lock(&mu_);
+  for (size_t i = 0; i < copies.size(); ++i) {
+    Copy& copy = copies[i];
+    Frame* frame = copy.frame;
+    frame->writing = false;
+    --frame->pins;
+    if (!status.ok() || i >= written_count) continue;
+    ++stats_.writes;
+    stats_.bytes_written += page_size_;
+    dirty_.erase({frame->rec_lsn, frame});
+    if (frame->stamp.load(std::memory_order_acquire) == copy.stamp) {
+      frame->dirty = false;
+    } else {
+      // Changed after the copy: still dirty from just past the copied state.
+      frame->rec_lsn = std::max(frame->rec_lsn, copy.wal_lsn + 1);
+      dirty_.insert({frame->rec_lsn, frame});
+    }
+  }
+  io_done_.SignalAll();
+  return status;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> BufferCache::OldestDirty(uint64_t below_lsn,
+                                                                    size_t limit) {
+  MutexLock lock(&mu_);
+  std::vector<std::pair<uint32_t, uint32_t>> result;
+  for (const auto& [rec_lsn, frame] : dirty_) {
+    if (rec_lsn >= below_lsn || result.size() >= limit) break;
+    result.emplace_back(frame->db, frame->pgno);
+  }
+  return result;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> BufferCache::AllDirty(uint32_t db) {
+  MutexLock lock(&mu_);
+  std::vector<std::pair<uint32_t, uint32_t>> result;
+  result.reserve(dirty_.size());
+  for (const auto& entry : dirty_) {
+    const Frame* frame = entry.second;
+    if (db == kAllDatabases || frame->db == db) result.emplace_back(frame->db, frame->pgno);
+  }
+  std::sort(result.begin(), result.end());
+  return result;
+}
+
+Status BufferCache::FlushAll(uint32_t db, uint64_t* bytes_written) {
+  *bytes_written = 0;
+  // Pages dirtied again while we write are picked up by the next round;
+  // callers that need a quiet cache stop writers first.
+  for (int round = 0; round < 4; ++round) {
+    auto pages = AllDirty(db);
+    if (pages.empty()) break;
+    uint64_t written = 0;
+    JET_RETURN_IF_ERROR(WritePages(std::move(pages), &written));
+    *bytes_written += written;
+  }
+  return Status::OK();
+}
+
+uint64_t BufferCache::OldestDirtyLsn() {
+  MutexLock lock(&mu_);
+  return dirty_.empty() ? UINT64_MAX : dirty_.begin()->first;
+}
+
+uint64_t BufferCache::DirtyPageCount() {
+  MutexLock lock(&mu_);
+  return dirty_.size();
+}
+
+CacheStats BufferCache::Stats() {
+  MutexLock lock(&mu_);
+  CacheStats stats = stats_;
+  stats.frames_in_use = map_.size();
+  stats.dirty_pages = dirty_.size();
+  return stats;
+}
+
+Status BufferCache::AssertValid() {
+  MutexLock lock(&mu_);
+  size_t dirty_frames = 0;
+  for (const auto& frame : frames_) {
+    if (frame->dirty) {
+      ++dirty_frames;
+      if (frame->rec_lsn > frame->wal_lsn) {
+        return Status::Corruption("cache: rec_lsn after wal_lsn for page " +
+                                  std::to_string(frame->pgno));
+      }
+      if (dirty_.count({frame->rec_lsn, frame.get()}) == 0) {
+        return Status::Corruption("cache: dirty page missing from the dirty set");
+      }
+    }
+    if (frame->pins < 0) return Status::Corruption("cache: negative pin count");
+  }
+  if (dirty_frames != dirty_.size()) {
+    return Status::Corruption("cache: dirty set holds clean frames");
+  }
+  for (const auto& [key, frame] : map_) {
+    if (MakeKey(frame->db, frame->pgno) != key) {
+      return Status::Corruption("cache: frame key does not match the map");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace jetsvc
