@@ -99,6 +99,9 @@ class Env {
                           std::unique_ptr<FileLock>* lock) = 0;
   // Bytes free for an unprivileged writer on the file system of `path`.
   virtual Status GetFreeSpace(const std::string& path, uint64_t* bytes) = 0;
+  // The platform's form of a path given by a client: ESE paths use '\'
+  // (JET_paramSystemPath defaults to ".\"), which POSIX turns into '/'.
+  virtual std::string NormalizePath(const std::string& path) = 0;
 
   // Starts a thread running fn; `name` (at most 15 characters) shows in
   // debuggers and `ps`.
@@ -148,6 +151,9 @@ class EnvWrapper : public Env {
   }
   Status GetFreeSpace(const std::string& path, uint64_t* bytes) override {
     return target_->GetFreeSpace(path, bytes);
+  }
+  std::string NormalizePath(const std::string& path) override {
+    return target_->NormalizePath(path);
   }
   std::thread StartThread(std::string_view name, std::function<void()> fn) override {
     return target_->StartThread(name, std::move(fn));

@@ -132,6 +132,11 @@ class BTree {
 class BTreeCursor {
  public:
   explicit BTreeCursor(BTree* tree) : tree_(tree) {}
+  // Points the cursor at another tree (or null); invalidates it.
+  void Reset(BTree* tree) {
+    Invalidate();
+    tree_ = tree;
+  }
 
   // Positions on the first node with key >= `key`; !Valid() if none.
   Status SeekGE(std::string_view key);
@@ -158,7 +163,7 @@ class BTreeCursor {
   Status SkipForwardToValid();
   Status SkipBackwardToValid();
 
-  BTree* const tree_;
+  BTree* tree_;
   PageRef leaf_;
   int slot_ = -1;
   // Saved position.

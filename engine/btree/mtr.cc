@@ -54,7 +54,7 @@ std::vector<uint32_t> Mtr::TouchedPages() const {
   return result;
 }
 
-void Mtr::EncodeRecord(std::string* record) const {
+void Mtr::EncodeRecord(std::string* record) {
   const uint32_t page_size = cache_->page_size();
   record->push_back(static_cast<char>(kLogMtr));
   PutVarint64(record, commit_seq_);
@@ -64,12 +64,25 @@ void Mtr::EncodeRecord(std::string* record) const {
     if (entry->chunks.Any()) ++changed_pages;
   }
   PutVarint32(record, changed_pages);
+  // One dbtime per database the MTR changed.
+  std::vector<std::pair<uint32_t, uint64_t>> dbtimes;
   for (const auto& entry : pages_) {
     if (!entry->chunks.Any()) continue;
-    PutVarint32(record, entry->ref.database());
+    const uint32_t db = entry->ref.database();
+    uint64_t dbtime = 0;
+    for (const auto& [known_db, known_time] : dbtimes) {
+      if (known_db == db) dbtime = known_time;
+    }
+    if (dbtime == 0) {
+      dbtime = log_->NextDbtime(db);
+      dbtimes.emplace_back(db, dbtime);
+    }
+    entry->page->set_dbtime(dbtime);
+    PutVarint32(record, db);
     PutVarint32(record, entry->ref.page_number());
+    PutVarint64(record, dbtime);
     // Byte runs from the chunk map; chunk 0 holds the unlogged checksum
-    // and LSN, so only its page-number bytes are logged.
+    // and dbtime, so only its page-number bytes are logged.
     std::vector<std::pair<uint32_t, uint32_t>> runs;  // offset, length
     for (uint32_t chunk = 0; chunk < page_size / kChunkSize; ++chunk) {
       if (!entry->chunks.Test(chunk)) continue;
@@ -77,7 +90,7 @@ void Mtr::EncodeRecord(std::string* record) const {
       uint32_t end = start + kChunkSize;
       if (chunk == 0) {
         start = kOffPageNumber;
-        end = kOffLsn;
+        end = kOffDbtime;
       }
       if (!runs.empty() && runs.back().first + runs.back().second == start) {
         runs.back().second += end - start;
@@ -103,12 +116,12 @@ Status Mtr::Commit(uint64_t* lsn) {
   }
   std::string record;
   EncodeRecord(&record);
+  uint64_t begin_lsn = 0;
   uint64_t end_lsn = 0;
-  JET_RETURN_IF_ERROR(log_->AppendRecord(record, &end_lsn));
+  JET_RETURN_IF_ERROR(log_->AppendRecord(record, &begin_lsn, &end_lsn));
   for (auto& entry : pages_) {
     if (!entry->chunks.Any()) continue;
-    entry->page->set_lsn(end_lsn);
-    cache_->MarkDirty(entry->ref, end_lsn);
+    cache_->MarkDirty(entry->ref, begin_lsn, end_lsn);
     entry->chunks.Clear();
   }
   pages_.clear();
@@ -133,7 +146,8 @@ Status DecodeMtrRecord(std::string_view record, uint32_t page_size, MtrRecord* r
   for (MtrPageDiff& diff : result->pages) {
     uint32_t run_count = 0;
     if (!GetVarint32(&record, &diff.db) || !GetVarint32(&record, &diff.pgno) ||
-        !GetVarint32(&record, &run_count) || run_count > record.size()) {
+        !GetVarint64(&record, &diff.dbtime) || !GetVarint32(&record, &run_count) ||
+        run_count > record.size()) {
       return corrupt("page header");
     }
     diff.runs.resize(run_count);
@@ -152,11 +166,11 @@ Status DecodeMtrRecord(std::string_view record, uint32_t page_size, MtrRecord* r
   return Status::OK();
 }
 
-void ApplyPageDiff(const MtrPageDiff& diff, uint64_t lsn, Page* page) {
+void ApplyPageDiff(const MtrPageDiff& diff, Page* page) {
   for (const MtrRun& run : diff.runs) {
     std::memcpy(page->data() + run.offset, run.bytes.data(), run.bytes.size());
   }
-  page->set_lsn(lsn);
+  page->set_dbtime(diff.dbtime);
 }
 
 }  // namespace jetsvc

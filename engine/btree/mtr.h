@@ -1,15 +1,17 @@
 // Mtr: a mini-transaction, the atomic unit of page change (DESIGN.md D3).
 //
 // An MTR write-latches the pages it changes (through the cache) and, at
-// Commit(), appends one log record holding the changed byte ranges of every
-// page it touched, stamps each page with the record's LSN, marks it dirty
-// and releases it. Redo applies an MTR record whole (see ApplyMtrRecord).
+// Commit(), takes the next dbtime of the database, appends one log record
+// holding the changed byte ranges of every page it touched, stamps each
+// page with that dbtime, marks it dirty (wal_lsn = the record's end LSN)
+// and releases it. Redo applies a page's diff iff the page's dbtime is
+// older than the record's (page.h invariant 6).
 //
 // Record layout (first byte kLogMtr; varints from util/coding.h):
 //   type u8 | commit_seq varint | op_index varint | page_count varint |
-//   per page: db varint | pgno varint | run_count varint |
+//   per page: db varint | pgno varint | dbtime varint | run_count varint |
 //             per run: offset varint | length varint | bytes
-// Runs never cover the checksum (bytes 0..4) or the LSN (bytes 8..16).
+// Runs never cover the checksum (bytes 0..4) or the dbtime (bytes 8..16).
 //
 // If an MTR that changed pages is destroyed without Commit(), the pages in
 // memory no longer match the log: the owner must treat that as fatal (the
@@ -45,11 +47,17 @@ enum LogRecordType : uint8_t {
   kLogRecoveryQuit = 8,   // recovery finished
 };
 
-// Where MTR records go: the log, or a counter when logging is off.
+// Where MTR records go (the log, or a counter when logging is off) and
+// where dbtimes come from.
 class MtrLog {
  public:
   virtual ~MtrLog() = default;
-  virtual Status AppendRecord(std::string_view record, uint64_t* end_lsn) = 0;
+  // Appends a record; *begin_lsn is where it starts (a record boundary:
+  // redo can start there), *end_lsn where it ends.
+  virtual Status AppendRecord(std::string_view record, uint64_t* begin_lsn,
+                              uint64_t* end_lsn) = 0;
+  // The next dbtime of database `db` (strictly increasing per database).
+  virtual uint64_t NextDbtime(uint32_t db) = 0;
 };
 
 class Mtr {
@@ -84,7 +92,8 @@ class Mtr {
     std::unique_ptr<Page> page;
   };
   Status Add(uint32_t db, uint32_t pgno, bool fresh, Page** page);
-  void EncodeRecord(std::string* record) const;
+  // Also stamps each changed page with its database's next dbtime.
+  void EncodeRecord(std::string* record);
 
   BufferCache* const cache_;
   MtrLog* const log_;
@@ -101,6 +110,7 @@ struct MtrRun {
 struct MtrPageDiff {
   uint32_t db = 0;
   uint32_t pgno = 0;
+  uint64_t dbtime = 0;
   std::vector<MtrRun> runs;
 };
 struct MtrRecord {
@@ -112,8 +122,8 @@ struct MtrRecord {
 // Parses a kLogMtr record (views into `record`). JET_errLogCorrupted if
 // malformed (including runs outside a page of `page_size`).
 Status DecodeMtrRecord(std::string_view record, uint32_t page_size, MtrRecord* result);
-// Applies one page's diff to `page` and sets its LSN.
-void ApplyPageDiff(const MtrPageDiff& diff, uint64_t lsn, Page* page);
+// Applies one page's diff to `page` and sets its dbtime.
+void ApplyPageDiff(const MtrPageDiff& diff, Page* page);
 
 }  // namespace jetsvc
 

@@ -273,16 +273,17 @@ Status BufferCache::GetVictim(Frame** result) {
                           "every cache frame is pinned: the cache is too small");
 }
 
-void BufferCache::MarkDirty(const PageRef& ref, uint64_t lsn) {
+void BufferCache::MarkDirty(const PageRef& ref, uint64_t begin_lsn, uint64_t end_lsn) {
   assert(ref.write_latched());
+  assert(begin_lsn < end_lsn);
   Frame* frame = ref.frame();
   MutexLock lock(&mu_);
-  assert(lsn >= frame->wal_lsn || !frame->dirty);
-  frame->wal_lsn = lsn;
+  assert(end_lsn >= frame->wal_lsn || !frame->dirty);
+  frame->wal_lsn = end_lsn;
   if (!frame->dirty) {
     frame->dirty = true;
-    frame->rec_lsn = lsn;
-    dirty_.insert({lsn, frame});
+    frame->rec_lsn = begin_lsn;
+    dirty_.insert({begin_lsn, frame});
   }
   frame->stamp.store(next_stamp_++, std::memory_order_release);
 }
@@ -290,6 +291,10 @@ void BufferCache::MarkDirty(const PageRef& ref, uint64_t lsn) {
 Status BufferCache::WritePages(std::vector<std::pair<uint32_t, uint32_t>> pages,
                                uint64_t* bytes_written) {
   *bytes_written = 0;
+  if (writes_disabled_.load()) {
+    return Status::FromCode(JET_errInstanceUnavailable,
+                            "page writes are disabled after a fatal error");
+  }
   std::sort(pages.begin(), pages.end());
   pages.erase(std::unique(pages.begin(), pages.end()), pages.end());
   size_t begin = 0;
@@ -391,8 +396,9 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
     if (frame->stamp.load(std::memory_order_acquire) == copy.stamp) {
       frame->dirty = false;
     } else {
-      // Changed after the copy: still dirty from just past the copied state.
-      frame->rec_lsn = std::max(frame->rec_lsn, copy.wal_lsn + 1);
+      // Changed after the copy: dirty from the records after the copied
+      // state, which begin at or after that state's last record's end.
+      frame->rec_lsn = std::max(frame->rec_lsn, copy.wal_lsn);
       dirty_.insert({frame->rec_lsn, frame});
     }
   }
@@ -461,8 +467,8 @@ Status BufferCache::AssertValid() {
   for (const auto& frame : frames_) {
     if (frame->dirty) {
       ++dirty_frames;
-      if (frame->rec_lsn > frame->wal_lsn) {
-        return Status::Corruption("cache: rec_lsn after wal_lsn for page " +
+      if (frame->rec_lsn >= frame->wal_lsn) {
+        return Status::Corruption("cache: rec_lsn not before wal_lsn for page " +
                                   std::to_string(frame->pgno));
       }
       if (dirty_.count({frame->rec_lsn, frame.get()}) == 0) {

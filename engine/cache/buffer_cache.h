@@ -9,12 +9,15 @@
 //  1. (WAL rule, DESIGN.md D4) No dirty page reaches its file before the log
 //     is durable up to the page's wal_lsn: WritePages() calls the
 //     LogDurability hook first, and asserts the answer.
-//  2. rec_lsn <= wal_lsn for every dirty frame; the dirty set is ordered by
-//     rec_lsn, so OldestDirtyLsn() is the checkpoint bound from the cache.
+//  2. rec_lsn (where the record of the first unwritten change begins) <
+//     wal_lsn (where the record of the last change ends) for every dirty
+//     frame; the dirty set is ordered by rec_lsn, so OldestDirtyLsn() is
+//     where redo must start as far as the cache is concerned.
 //  3. A frame counts as clean only after the write of a copy taken at
 //     modification stamp s succeeded, its file was synced, and the frame's
 //     stamp is still s. A change made after the copy keeps it dirty, with
-//     rec_lsn raised to just past the copied state.
+//     rec_lsn raised to the end of the copied state's last record (every
+//     later record begins at or after it).
 //  4. A frame's key never changes while it is pinned.
 //
 // Latches (DESIGN.md D5): a frame's latch is held exclusively by the single
@@ -103,6 +106,9 @@ class BufferCache {
 
   uint32_t page_size() const { return page_size_; }
   void set_log(LogDurability* log) { log_ = log; }
+  // After a fatal error: no page is written any more (WritePages and
+  // eviction of dirty pages fail with JET_errInstanceUnavailable).
+  void DisableWrites() { writes_disabled_.store(true); }
   // Changes the size bound (JET_paramCacheSizeMax at run time). Shrinking
   // takes effect as frames are evicted.
   void set_max_pages(uint64_t max_pages);
@@ -123,8 +129,9 @@ class BufferCache {
   // about to format it. Its content is zeroed if it was not cached.
   Status NewPageForWrite(uint32_t db, uint32_t pgno, PageRef* ref);
 
-  // Records that an MTR ending at `lsn` changed the write-latched page.
-  void MarkDirty(const PageRef& ref, uint64_t lsn);
+  // Records that an MTR whose log record spans [begin_lsn, end_lsn)
+  // changed the write-latched page.
+  void MarkDirty(const PageRef& ref, uint64_t begin_lsn, uint64_t end_lsn);
 
   // --- flushing ---
   // Writes the given dirty pages (each in one batch per database, in page
@@ -177,6 +184,7 @@ class BufferCache {
   size_t clock_hand_ GUARDED_BY(mu_) = 0;
   CacheStats stats_ GUARDED_BY(mu_);
   std::atomic<uint64_t> next_stamp_{1};
+  std::atomic<bool> writes_disabled_{false};
 };
 
 }  // namespace jetsvc

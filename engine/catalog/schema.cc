@@ -48,7 +48,8 @@ const ColumnDef* TableDef::FindColumn(uint32_t columnid) const {
 const ColumnDef* TableDef::FindColumnByName(const std::string& column_name) const {
   const std::string folded = FoldName(column_name);
   for (const ColumnDef& column : columns) {
-    if (FoldName(column.name) == folded) return &column;
+    // Deleted fixed columns stay as nameless tombstones (coltyp 0).
+    if (column.coltyp != 0 && FoldName(column.name) == folded) return &column;
   }
   return nullptr;
 }

@@ -28,6 +28,21 @@ constexpr uint32_t kLastVariableColumn = 255;
 constexpr uint32_t kFirstTaggedColumn = 256;
 constexpr uint32_t kLastTaggedColumn = 65535;
 
+// Object ids of the fixed trees of every database, and the first one
+// handed to tables and indexes.
+constexpr uint32_t kCatalogObjid = 1;
+constexpr uint32_t kDirectoryObjid = 2;
+constexpr uint32_t kFirstUserObjid = 16;
+
+// What a B+tree holds (stored in the object directory).
+enum class TreeKind : uint8_t {
+  kCatalog = 1,
+  kDirectory = 2,
+  kTable = 3,      // a table's clustered records
+  kIndex = 4,      // a secondary index
+  kLongValue = 5,  // a table's long values
+};
+
 enum class ColumnClass { kFixed, kVariable, kTagged };
 
 inline ColumnClass ClassOfColumn(uint32_t columnid) {

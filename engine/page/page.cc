@@ -39,8 +39,8 @@ void Page::Put64(uint32_t offset, uint64_t value) {
   Mark(offset, 8);
 }
 
-uint64_t Page::lsn() const { return DecodeFixed64(data_ + kOffLsn); }
-void Page::set_lsn(uint64_t lsn) { EncodeFixed64(data_ + kOffLsn, lsn); }
+uint64_t Page::dbtime() const { return DecodeFixed64(data_ + kOffDbtime); }
+void Page::set_dbtime(uint64_t dbtime) { EncodeFixed64(data_ + kOffDbtime, dbtime); }
 
 void Page::set_type(PageType type) {
   data_[kOffType] = static_cast<char>(type);
@@ -61,7 +61,7 @@ bool Page::IsAllZero() const {
 
 void Page::FormatTree(uint32_t objid, uint8_t level, uint16_t flags) {
   // Bytes from offset 16 on are rewritten; the checksum, page number and
-  // LSN are kept.
+  // dbtime are kept.
   std::memset(data_ + kOffObjectId, 0, size_ - kOffObjectId);
   Mark(kOffObjectId, size_ - kOffObjectId);
   set_object_id(objid);

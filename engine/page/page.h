@@ -12,9 +12,13 @@
 //     and nodes do not overlap.
 //  3. data_end + 2 * node_count <= page_size.
 //  4. fragmented_bytes == (data_end - kPageHeaderSize) - sum(node sizes).
-//  5. The checksum covers bytes [4, page_size); the LSN field (8..16) and
-//     the checksum are never part of a logged diff: the LSN is set from the
-//     log record's position, the checksum when the page is written.
+//  5. The checksum covers bytes [4, page_size); the dbtime field (8..16)
+//     and the checksum are never part of a logged diff: the dbtime is set
+//     from the MTR record, the checksum when the page is written.
+//  6. dbtime is the database's change counter at the page's last change;
+//     redo applies an MTR record to a page iff page.dbtime < record dbtime
+//     (ESE's redo condition). It increases with every MTR of the database
+//     and survives log streams being replaced, unlike an LSN.
 //
 // Thread contract: none; the caller holds the latch that protects the bytes.
 
@@ -41,7 +45,7 @@ constexpr uint32_t kNodeHeaderSize = 5;
 // Header field offsets (see FORMAT.md).
 constexpr uint32_t kOffChecksum = 0;
 constexpr uint32_t kOffPageNumber = 4;
-constexpr uint32_t kOffLsn = 8;
+constexpr uint32_t kOffDbtime = 8;
 constexpr uint32_t kOffObjectId = 16;
 constexpr uint32_t kOffPrev = 20;
 constexpr uint32_t kOffNext = 24;
@@ -99,7 +103,7 @@ class Page {
 
   // --- header ---
   uint32_t page_number() const { return Get32(kOffPageNumber); }
-  uint64_t lsn() const;
+  uint64_t dbtime() const;
   uint32_t object_id() const { return Get32(kOffObjectId); }
   uint32_t prev() const { return Get32(kOffPrev); }
   uint32_t next() const { return Get32(kOffNext); }
@@ -115,7 +119,7 @@ class Page {
 
   void set_page_number(uint32_t pgno) { Put32(kOffPageNumber, pgno); }
   // Not logged as a diff (see invariant 5).
-  void set_lsn(uint64_t lsn);
+  void set_dbtime(uint64_t dbtime);
   void set_object_id(uint32_t objid) { Put32(kOffObjectId, objid); }
   void set_prev(uint32_t pgno) { Put32(kOffPrev, pgno); }
   void set_next(uint32_t pgno) { Put32(kOffNext, pgno); }
@@ -124,7 +128,7 @@ class Page {
   void set_level(uint8_t level);
 
   // Empties the page and makes it a tree page of object `objid`. Keeps
-  // the page number and LSN.
+  // the page number and dbtime.
   void FormatTree(uint32_t objid, uint8_t level, uint16_t flags);
   // Zeroes everything after the header and sets the type (space, trunk,
   // free pages use the body as they like).

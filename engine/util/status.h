@@ -64,11 +64,14 @@ class [[nodiscard]] Status {
 
 // Returns the status of `expr` from the enclosing function if it is an
 // error (warnings do not stop the caller, as ESE's Call macro).
-#define JET_RETURN_IF_ERROR(expr)                  \
-  do {                                             \
-    ::jetsvc::Status _jet_status = (expr);         \
-    if (_jet_status.IsError()) return _jet_status; \
+#define JET_RETURN_IF_ERROR(expr) JET_RETURN_IF_ERROR_IMPL(expr, JET_STATUS_CONCAT(_jet_status_, __LINE__))
+#define JET_RETURN_IF_ERROR_IMPL(expr, var) \
+  do {                                      \
+    ::jetsvc::Status var = (expr);          \
+    if (var.IsError()) return var;          \
   } while (0)
+#define JET_STATUS_CONCAT(a, b) JET_STATUS_CONCAT_INNER(a, b)
+#define JET_STATUS_CONCAT_INNER(a, b) a##b
 
 }  // namespace jetsvc
 

@@ -1,9 +1,10 @@
-// The POSIX Env: pread/pwrite files, fdatasync, fcntl locks, std::thread.
+// The POSIX Env: pread/pwrite files, fdatasync, flock locks, std::thread.
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
@@ -129,8 +130,8 @@ class PosixFile final : public File {
   const int fd_;
 };
 
-// fcntl locks are per process, so a second open of the same path in this
-// process would not conflict; a process-wide set of locked paths covers it.
+// flock conflicts between descriptors even in one process, but a set of
+// locked paths gives a clearer message for a second open in this process.
 std::mutex g_locked_paths_mu;
 std::set<std::string>& LockedPaths() {
   static auto* paths = new std::set<std::string>();
@@ -141,7 +142,7 @@ class PosixFileLock final : public FileLock {
  public:
   PosixFileLock(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   ~PosixFileLock() override {
-    ::close(fd_);  // releases the fcntl lock
+    ::close(fd_);  // releases the flock
     std::lock_guard<std::mutex> guard(g_locked_paths_mu);
     LockedPaths().erase(path_);
   }
@@ -256,16 +257,14 @@ class PosixEnv final : public Env {
       LockedPaths().erase(path);
       return PosixError("lock " + path, error_number);
     }
-    struct flock fl;
-    std::memset(&fl, 0, sizeof(fl));
-    fl.l_type = F_WRLCK;
-    fl.l_whence = SEEK_SET;
-    if (::fcntl(fd, F_SETLK, &fl) != 0) {
+    // flock, not fcntl: an fcntl lock is dropped when *any* descriptor of
+    // the file in this process closes (e.g. a header read).
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const int error_number = errno;
       ::close(fd);
       std::lock_guard<std::mutex> guard(g_locked_paths_mu);
       LockedPaths().erase(path);
-      if (error_number == EACCES || error_number == EAGAIN) {
+      if (error_number == EWOULDBLOCK) {
         return Status::FromCode(JET_errFileAccessDenied,
                                 path + " is locked by another process");
       }
@@ -282,6 +281,14 @@ class PosixEnv final : public Env {
     }
     *bytes = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
     return Status::OK();
+  }
+
+  std::string NormalizePath(const std::string& path) override {
+    std::string normalized = path;
+    for (char& c : normalized) {
+      if (c == '\\') c = '/';
+    }
+    return normalized;
   }
 
   std::thread StartThread(std::string_view name, std::function<void()> fn) override {

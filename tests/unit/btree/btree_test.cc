@@ -24,15 +24,19 @@ namespace {
 // Keeps every MTR record, with a counter for LSNs.
 class RecordingLog : public MtrLog {
  public:
-  Status AppendRecord(std::string_view record, uint64_t* end_lsn) override {
+  Status AppendRecord(std::string_view record, uint64_t* begin_lsn,
+                      uint64_t* end_lsn) override {
     records_.emplace_back(record);
+    *begin_lsn = records_.size() - 1;
     *end_lsn = records_.size();
     return Status::OK();
   }
+  uint64_t NextDbtime(uint32_t) override { return ++dbtime_; }
   const std::vector<std::string>& records() const { return records_; }
 
  private:
   std::vector<std::string> records_;
+  uint64_t dbtime_ = 0;
 };
 
 constexpr uint32_t kDb = 1;
@@ -310,8 +314,8 @@ TEST_P(BTreeTest, RedoOfMtrRecordsRebuildsEveryPage) {
       std::string& image = rebuilt[diff.pgno];
       if (image.empty()) image.assign(page_size_, '\0');
       Page page(image.data(), page_size_);
-      ASSERT_LT(page.lsn(), i + 1);
-      ApplyPageDiff(diff, i + 1, &page);
+      ASSERT_LT(page.dbtime(), diff.dbtime);
+      ApplyPageDiff(diff, &page);
     }
   }
   for (const auto& [pgno, image] : rebuilt) {

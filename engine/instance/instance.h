@@ -1,0 +1,227 @@
+// Instance: one ESE instance — its parameters, cache, log, version store,
+// attached databases and sessions, and the background work that keeps the
+// checkpoint near the log tip and the version store small.
+//
+// State machine (the function behind each transition):
+//
+//            Init() ok                   Term() (clean or dirty)
+//  kCreated ─────────────► kRunning ─────────────────────────► kTerminated
+//     │                      │  ▲                                  ▲
+//     │ Init() fails         │  │ StopService(Resume) (issue 4)    │
+//     ▼                      ▼  │                                  │
+//  (freed by the API)      kRunning + stop flags                   │
+//                            │                                     │
+//                            │ fatal error (log write, apply)      │
+//                            ▼                                     │
+//                          kFailed ──────────── Term() ────────────┘
+//
+// In kFailed every call that would change data returns the sticky error;
+// no dirty page is written any more (memory and log may disagree), so the
+// next JetInit recovers from the log.
+//
+// Thread contract: thread-safe. Lock order (DESIGN.md D5): apply_mu_ ->
+// tree latches -> frame latches -> cache -> log; dbs_mu_ and sessions_mu_
+// are leaves taken for lookups only.
+
+#ifndef JETSVC_ENGINE_INSTANCE_INSTANCE_H_
+#define JETSVC_ENGINE_INSTANCE_INSTANCE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/cache/buffer_cache.h"
+#include "engine/checkpoint/checkpoint_file.h"
+#include "engine/instance/database.h"
+#include "engine/instance/instance_log.h"
+#include "engine/instance/params.h"
+#include "engine/util/mutex.h"
+#include "engine/util/status.h"
+#include "engine/version/committer.h"
+#include "engine/version/version_store.h"
+#include "platform/env.h"
+
+namespace jetsvc {
+
+class Session;
+
+enum class InstanceState { kCreated, kRunning, kFailed, kTerminated };
+
+// Counters for tests, benchmarks and the host's progress reports.
+struct InstanceStats {
+  uint64_t dirty_pages = 0;
+  uint64_t dirty_bytes = 0;
+  uint64_t checkpoint_depth_bytes = 0;
+  uint64_t log_tip = 0;
+  uint64_t checkpoint_lsn = 0;
+  uint64_t version_store_bytes = 0;
+  uint64_t pages_flushed = 0;
+  uint64_t bytes_flushed = 0;
+  uint64_t records_replayed = 0;  // by the last recovery
+  uint64_t commits = 0;
+};
+
+class Instance {
+ public:
+  // The engine's flags for Init (JET_bitReplay*/KeepDbAttached…) pass
+  // through unchanged.
+  Instance(Env* env, std::string name, std::string display_name, ParamValues params);
+  ~Instance();
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  const std::string& name() const { return name_; }
+  const std::string& display_name() const { return display_name_; }
+  Env* env() const { return env_; }
+  InstanceState state() const { return state_.load(); }
+  bool initialized() const { return state() == InstanceState::kRunning || state() == InstanceState::kFailed; }
+
+  // Parameters: the API layer applies the setting rules (params.h).
+  ParamValues& params() { return params_; }
+  uint64_t Param(uint32_t id) const;
+  std::string ParamString(uint32_t id) const;
+  // Applies a parameter changed at run time (cache size, checkpoint depth,
+  // version store size, extension size, online defrag).
+  void OnParamChanged(uint32_t id);
+
+  // --- lifecycle ---
+  // Recovers from the log (if any) and starts the background threads.
+  Status Init(uint32_t grbit);
+  // JetTerm2. Errors: JET_errTooManyActiveUsers if a session is in a
+  // transaction (the instance stays alive); a dirty term returns
+  // JET_errDirtyShutdown (-1116) after leaving databases DirtyShutdown.
+  Status Term(uint32_t grbit);
+
+  // The sticky error of a failed instance (OK otherwise).
+  Status sticky_error();
+  // Enters kFailed with `status` (first call wins). Returns `status`.
+  Status Fail(const Status& status);
+  // OK if the instance may change data; the sticky error otherwise.
+  Status CheckWritable();
+
+  // --- sessions ---
+  Status BeginSession(Session** session);
+  Status EndSession(Session* session);
+  size_t session_count();
+
+  // --- databases ---
+  // JetCreateDatabase2: creates, attaches; *db_id identifies it.
+  Status CreateDatabase(const std::string& path, uint32_t max_pages, uint32_t grbit,
+                        uint32_t* db_id);
+  // JetAttachDatabase2. JET_wrnDatabaseAttached if it already is.
+  Status AttachDatabase(const std::string& path, uint32_t max_pages, uint32_t grbit,
+                        uint32_t* db_id);
+  // JetDetachDatabase2 for one path ("" = all).
+  Status DetachDatabase(const std::string& path, uint32_t grbit);
+  // The attached database with this id or path, or null.
+  Database* FindDatabase(uint32_t db_id);
+  Database* FindDatabaseByPath(const std::string& path);
+  std::vector<uint32_t> AttachedDatabases();
+  // Sessions holding the database open (JetOpenDatabase), for detach.
+  void AddDatabaseUser(uint32_t db_id, int delta);
+
+  // --- transactions ---
+  // Commits the session's level-1 transaction; grbit JET_bitCommitLazyFlush
+  // skips the wait for the log.
+  Status CommitLevel0(Session* session, uint32_t grbit);
+  Status WaitDurable(uint64_t lsn);
+  // Waits until every commit so far is durable (JET_bitWaitAllLevel0Commit).
+  Status WaitAllCommitsDurable();
+
+  // --- for the layers above ---
+  BufferCache* cache() { return cache_.get(); }
+  VersionStore* versions() { return &versions_; }
+  InstanceLog* log() { return log_.get(); }
+  Mutex* apply_mutex() { return &apply_mu_; }
+  uint32_t page_size() const { return page_size_; }
+  // Hands out object ids for new trees of `db` (not transactional).
+  uint32_t NewObjid(uint32_t db_id);
+  // Wakes the version cleanup now and waits for one pass (the stop
+  // sequence needs that).
+  Status RunVersionCleanup();
+  // Writes dirty pages until the checkpoint depth is at most `depth`, and
+  // updates the checkpoint file.
+  Status FlushToDepth(uint64_t depth_bytes);
+  InstanceStats Stats();
+
+ private:
+  class Resolver;
+  friend class Resolver;
+
+  Status OpenLog(uint32_t grbit);
+  Status Recover(uint32_t grbit);
+  Status StartBackground();
+  void StopBackground();
+  void FlusherLoop();
+  void CleanupLoop();
+  // One pass of version cleanup (purges, dropped trees).
+  Status CleanupOnce();
+  // Computes the checkpoint and writes the file if it moved (or `force`).
+  Status UpdateCheckpoint(bool force);
+  Lsn ComputeCheckpoint() EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
+  Status AppendAndFlush(const std::string& record, uint64_t* end_lsn)
+      EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
+  Status DetachLocked(Database* db, bool clean) EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
+  Status TermClean(bool abrupt);
+  Status TermDirty();
+  uint32_t FreeDatabaseId() EXCLUSIVE_LOCKS_REQUIRED(apply_mu_);
+  std::string CheckpointPath() const;
+  LogOptions MakeLogOptions() const;
+  DatabaseOptions MakeDatabaseOptions(uint32_t max_pages, bool read_only) const;
+  CheckpointData MakeCheckpointData(Lsn checkpoint, bool clean);
+
+  Env* const env_;
+  const std::string name_;
+  const std::string display_name_;
+  ParamValues params_;
+  mutable Mutex params_mu_;
+  uint32_t page_size_ = 4096;
+  std::atomic<InstanceState> state_{InstanceState::kCreated};
+
+  Mutex fail_mu_;
+  Status sticky_ GUARDED_BY(fail_mu_);
+
+  std::unique_ptr<BufferCache> cache_;
+  std::unique_ptr<InstanceLog> log_;
+  VersionStore versions_;
+  std::unique_ptr<TreeResolver> resolver_;
+  std::unique_ptr<Committer> committer_;
+
+  // The apply mutex: every page change happens under it (DESIGN.md D5).
+  Mutex apply_mu_ ACQUIRED_BEFORE(dbs_mu_);
+  uint64_t commit_in_progress_begin_ GUARDED_BY(apply_mu_) = 0;
+  uint64_t checkpoint_sequence_ GUARDED_BY(apply_mu_) = 0;
+  std::vector<std::pair<uint64_t, TreeId>> pending_drops_ GUARDED_BY(apply_mu_);
+
+  Mutex dbs_mu_;
+  std::map<uint32_t, std::unique_ptr<Database>> dbs_ GUARDED_BY(dbs_mu_);
+  std::map<uint32_t, int> db_users_ GUARDED_BY(dbs_mu_);
+  std::map<uint32_t, uint32_t> next_objid_ GUARDED_BY(dbs_mu_);
+
+  Mutex sessions_mu_;
+  std::set<Session*> sessions_ GUARDED_BY(sessions_mu_);
+
+  // Background threads.
+  Mutex bg_mu_;
+  CondVar bg_cv_{&bg_mu_};
+  bool bg_stop_ GUARDED_BY(bg_mu_) = false;
+  uint64_t cleanup_requests_ GUARDED_BY(bg_mu_) = 0;
+  uint64_t cleanup_passes_ GUARDED_BY(bg_mu_) = 0;
+  std::thread flusher_;
+  std::thread cleaner_;
+
+  std::atomic<uint64_t> checkpoint_lsn_{0};
+  std::atomic<uint64_t> last_commit_lsn_{0};
+  std::atomic<uint64_t> records_replayed_{0};
+  std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> bytes_flushed_{0};
+};
+
+}  // namespace jetsvc
+
+#endif  // JETSVC_ENGINE_INSTANCE_INSTANCE_H_
