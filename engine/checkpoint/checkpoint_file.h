@@ -28,10 +28,14 @@ struct CheckpointDatabase {
   std::string path;         // as attached
   uint64_t db_signature_random = 0;  // the database's own signature
   uint64_t db_signature_created = 0;
+  // The database's dbtime when the checkpoint was taken: no page on disk
+  // whose change precedes the checkpoint has a larger one, so recovery
+  // continues the counter from at least here (page.h invariant 6).
+  uint64_t dbtime = 0;
   bool operator==(const CheckpointDatabase& o) const {
     return db_id == o.db_id && path == o.path &&
            db_signature_random == o.db_signature_random &&
-           db_signature_created == o.db_signature_created;
+           db_signature_created == o.db_signature_created && dbtime == o.dbtime;
   }
 };
 

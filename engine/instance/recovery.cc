@@ -132,6 +132,7 @@ Status Instance::Recover(uint32_t grbit) {
   for (const CheckpointDatabase& entry : checkpoint.databases) {
     DatabaseSignature signature{entry.db_signature_random, entry.db_signature_created};
     JET_RETURN_IF_ERROR(open_for_redo(entry.db_id, entry.path, signature));
+    if (Database* db = FindDatabase(entry.db_id)) db->RaiseDbtime(entry.dbtime);
   }
 
   // Redo.
@@ -296,6 +297,7 @@ CheckpointData Instance::MakeCheckpointData(Lsn checkpoint, bool clean) {
     entry.path = db->path();
     entry.db_signature_random = db->header().signature.random;
     entry.db_signature_created = db->header().signature.created_micros;
+    entry.dbtime = db->dbtime();
     data.databases.push_back(std::move(entry));
   }
   return data;

@@ -121,7 +121,14 @@ Status TableCursor::ReadLongValue(const ReadView& view, uint64_t lid, uint64_t s
   JET_RETURN_IF_ERROR(scan.Seek(view, LongValueKey(lid, 0), SeekMode::kGE));
   while (value->size() < size) {
     if (!scan.Valid() || scan.key() != LongValueKey(lid, static_cast<uint32_t>(value->size()))) {
-      return Status::Corruption("long value " + std::to_string(lid) + " is missing a chunk");
+      std::string found = "nothing";
+      if (scan.Valid() && scan.key().size() == 12) {
+        found = "lid " + std::to_string(DecodeBigEndian64(scan.key().data())) + " offset " +
+                std::to_string(DecodeBigEndian32(scan.key().data() + 8));
+      }
+      return Status::Corruption("long value " + std::to_string(lid) + " of " +
+                                std::to_string(size) + " bytes is missing the chunk at " +
+                                std::to_string(value->size()) + " (found " + found + ")");
     }
     value->append(scan.value());
     JET_RETURN_IF_ERROR(scan.Next(view));
@@ -170,6 +177,8 @@ Status TableCursor::SeparateLongValues(Transaction* trx, RecordBuilder* builder,
       }
     }
   }
+  // Long-value ids continue after the largest one in the tree.
+  JET_RETURN_IF_ERROR(InitCounters());
   for (int round = 0; round < 2; ++round) {
     Database::TableCounters* counters = db_->Counters(def_->objid);
     for (const ValueToSeparate& pick : picks) {

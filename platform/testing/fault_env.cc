@@ -8,32 +8,33 @@ namespace jetsvc {
 
 class FaultInjectionEnv::FaultFile final : public File {
  public:
-  FaultFile(FaultInjectionEnv* env, std::unique_ptr<File> base)
-      : env_(env), base_(std::move(base)) {}
+  FaultFile(FaultInjectionEnv* env, std::shared_ptr<FileState> state, std::unique_ptr<File> base)
+      : env_(env), state_(std::move(state)), base_(std::move(base)) {}
 
   Status Read(uint64_t offset, size_t n, char* scratch, size_t* bytes_read) override {
     JET_RETURN_IF_ERROR(env_->CheckRead(base_->path()));
     return base_->Read(offset, n, scratch, bytes_read);
   }
   Status Write(uint64_t offset, std::string_view data) override {
-    JET_RETURN_IF_ERROR(env_->BeforeWrite(base_.get(), offset, data.size()));
+    JET_RETURN_IF_ERROR(env_->BeforeWrite(state_.get(), base_.get(), offset, data.size()));
     return base_->Write(offset, data);
   }
   Status Sync() override {
     if (env_->power_cut()) return Status::FromCode(JET_errDiskIO, "power is cut");
     JET_RETURN_IF_ERROR(base_->Sync());
-    env_->AfterSync(base_.get());
+    env_->AfterSync(state_.get(), base_.get());
     return Status::OK();
   }
   Status GetSize(uint64_t* size) override { return base_->GetSize(size); }
   Status SetSize(uint64_t size) override {
-    JET_RETURN_IF_ERROR(env_->BeforeSetSize(base_.get(), size));
+    JET_RETURN_IF_ERROR(env_->BeforeSetSize(state_.get(), base_.get(), size));
     return base_->SetSize(size);
   }
   const std::string& path() const override { return base_->path(); }
 
  private:
   FaultInjectionEnv* const env_;
+  std::shared_ptr<FileState> state_;
   std::unique_ptr<File> base_;
 };
 
@@ -56,23 +57,27 @@ Status FaultInjectionEnv::OpenFile(const std::string& path, OpenMode mode,
   }
   std::unique_ptr<File> base;
   JET_RETURN_IF_ERROR(target()->OpenFile(path, mode, read_only, &base));
+  std::shared_ptr<FileState> state;
   {
     MutexLock lock(&mu_);
     auto it = files_.find(path);
     if (it == files_.end()) {
       // A file that predates this Env counts as synced as it was.
-      FileState state;
-      state.synced_ever = existed;
-      state.synced_size = truncated.size();
+      state = std::make_shared<FileState>();
+      state->path = path;
+      state->synced_ever = existed;
+      state->synced_size = truncated.size();
       if (existed && mode != OpenMode::kCreateOrTruncate) {
-        Status s = base->GetSize(&state.synced_size);
+        Status s = base->GetSize(&state->synced_size);
         s.PermitUnchecked();
       }
-      it = files_.emplace(path, std::move(state)).first;
+      files_.emplace(path, state);
+    } else {
+      state = it->second;
     }
-    if (!truncated.empty()) it->second.undo.push_back(Undo{0, std::move(truncated)});
+    if (!truncated.empty()) state->undo.push_back(Undo{0, std::move(truncated)});
   }
-  *result = std::make_unique<FaultFile>(this, std::move(base));
+  *result = std::make_unique<FaultFile>(this, std::move(state), std::move(base));
   return Status::OK();
 }
 
@@ -80,7 +85,11 @@ Status FaultInjectionEnv::RemoveFile(const std::string& path) {
   if (power_cut()) return Status::FromCode(JET_errDiskIO, "power is cut");
   JET_RETURN_IF_ERROR(target()->RemoveFile(path));
   MutexLock lock(&mu_);
-  files_.erase(path);
+  auto it = files_.find(path);
+  if (it != files_.end()) {
+    it->second->path.clear();
+    files_.erase(it);
+  }
   return Status::OK();
 }
 
@@ -88,11 +97,16 @@ Status FaultInjectionEnv::RenameFile(const std::string& from, const std::string&
   if (power_cut()) return Status::FromCode(JET_errDiskIO, "power is cut");
   JET_RETURN_IF_ERROR(target()->RenameFile(from, to));
   MutexLock lock(&mu_);
+  auto replaced = files_.find(to);
+  if (replaced != files_.end()) {
+    replaced->second->path.clear();
+    files_.erase(replaced);
+  }
   auto it = files_.find(from);
-  files_.erase(to);
   if (it != files_.end()) {
-    FileState state = std::move(it->second);
+    std::shared_ptr<FileState> state = it->second;
     files_.erase(it);
+    state->path = to;
     files_[to] = std::move(state);
   }
   return Status::OK();
@@ -140,10 +154,9 @@ Status FaultInjectionEnv::CheckWriteAllowed(const std::string& path, size_t n) {
   return Status::OK();
 }
 
-Status FaultInjectionEnv::BeforeWrite(File* base, uint64_t offset, size_t n) {
+Status FaultInjectionEnv::BeforeWrite(FileState* state, File* base, uint64_t offset, size_t n) {
   MutexLock lock(&mu_);
   JET_RETURN_IF_ERROR(CheckWriteAllowed(base->path(), n));
-  FileState& state = files_[base->path()];
   uint64_t size = 0;
   JET_RETURN_IF_ERROR(base->GetSize(&size));
   Undo undo;
@@ -153,15 +166,14 @@ Status FaultInjectionEnv::BeforeWrite(File* base, uint64_t offset, size_t n) {
     undo.old_bytes.resize(keep);
     JET_RETURN_IF_ERROR(ReadFully(base, offset, keep, undo.old_bytes.data()));
   }
-  state.undo.push_back(std::move(undo));
+  state->undo.push_back(std::move(undo));
   bytes_written_ += n;
   return Status::OK();
 }
 
-Status FaultInjectionEnv::BeforeSetSize(File* base, uint64_t size) {
+Status FaultInjectionEnv::BeforeSetSize(FileState* state, File* base, uint64_t size) {
   MutexLock lock(&mu_);
   JET_RETURN_IF_ERROR(CheckWriteAllowed(base->path(), 0));
-  FileState& state = files_[base->path()];
   uint64_t current = 0;
   JET_RETURN_IF_ERROR(base->GetSize(&current));
   if (size < current) {
@@ -169,17 +181,16 @@ Status FaultInjectionEnv::BeforeSetSize(File* base, uint64_t size) {
     undo.offset = size;
     undo.old_bytes.resize(current - size);
     JET_RETURN_IF_ERROR(ReadFully(base, size, undo.old_bytes.size(), undo.old_bytes.data()));
-    state.undo.push_back(std::move(undo));
+    state->undo.push_back(std::move(undo));
   }
   return Status::OK();
 }
 
-void FaultInjectionEnv::AfterSync(File* base) {
+void FaultInjectionEnv::AfterSync(FileState* state, File* base) {
   MutexLock lock(&mu_);
-  FileState& state = files_[base->path()];
-  state.undo.clear();
-  state.synced_ever = true;
-  Status s = base->GetSize(&state.synced_size);
+  state->undo.clear();
+  state->synced_ever = true;
+  Status s = base->GetSize(&state->synced_size);
   s.PermitUnchecked();
   ++syncs_;
 }
@@ -187,10 +198,11 @@ void FaultInjectionEnv::AfterSync(File* base) {
 Status FaultInjectionEnv::DropUnsyncedData() {
   MutexLock lock(&mu_);
   for (auto it = files_.begin(); it != files_.end();) {
-    const std::string& path = it->first;
-    FileState& state = it->second;
+    FileState& state = *it->second;
+    const std::string& path = state.path;
     if (!state.synced_ever) {
       if (target()->FileExists(path)) JET_RETURN_IF_ERROR(target()->RemoveFile(path));
+      state.path.clear();
       it = files_.erase(it);
       continue;
     }

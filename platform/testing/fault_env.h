@@ -66,21 +66,24 @@ class FaultInjectionEnv : public EnvWrapper {
     uint64_t offset;
     std::string old_bytes;  // what the write overwrote (within old size)
   };
+  // One file, followed across renames (an open handle keeps writing to
+  // the same file whatever its name: durability belongs to the file).
   struct FileState {
+    std::string path;  // current name; "" once removed
     bool synced_ever = false;
     uint64_t synced_size = 0;
     std::vector<Undo> undo;  // writes since the last sync, oldest first
   };
 
   // Called by FaultFile.
-  Status BeforeWrite(File* base, uint64_t offset, size_t n);
-  Status BeforeSetSize(File* base, uint64_t size);
-  void AfterSync(File* base);
+  Status BeforeWrite(FileState* state, File* base, uint64_t offset, size_t n);
+  Status BeforeSetSize(FileState* state, File* base, uint64_t size);
+  void AfterSync(FileState* state, File* base);
   Status CheckRead(const std::string& path);
   Status CheckWriteAllowed(const std::string& path, size_t n);
 
   Mutex mu_;
-  std::map<std::string, FileState> files_ GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<FileState>> files_ GUARDED_BY(mu_);
   std::string fail_write_path_ GUARDED_BY(mu_);
   int32_t fail_write_error_ GUARDED_BY(mu_) = 0;
   uint64_t fail_write_budget_ GUARDED_BY(mu_) = 0;
