@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs the dependencies, builds, and runs every test under CTest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+scripts/build.sh
+ctest --test-dir build --output-on-failure -j2
