@@ -76,21 +76,30 @@ class LogWriter : public LogDurability {
   ~LogWriter() override;
 
   // Starts a new stream at generation 1 with a fresh signature. Fails with
-  // JET_errFileAlreadyExists if `<base>.log` already exists.
+  // JET_errFileAlreadyExists if `<base>.log` (or any archived generation of
+  // this base name) already exists, JET_errLogDiskFull if the file cannot
+  // be preallocated. REQUIRES: options.directory exists.
   static Status Create(Env* env, const LogOptions& options,
                        std::unique_ptr<LogWriter>* result);
   // Continues an existing stream after recovery read it to `end` (the
   // LogReader's end()): bytes after `end` in the current file (a torn tail)
-  // are cleared before new records are written.
+  // are cleared before new records are written. If `end` lies in an earlier
+  // generation than the last on disk (a record torn across a rollover),
+  // the later generations hold only its remains: they are removed and
+  // `end`'s generation becomes `<base>.log` again. If `end` is the end of a
+  // full file, the next generation is started.
   static Status Resume(Env* env, const LogOptions& options, Lsn end,
                        std::unique_ptr<LogWriter>* result);
 
   // Appends one record (1 byte to 64 MiB) to the in-memory buffer and
   // returns its end LSN. Does not wait for the disk. Errors: the sticky
-  // error, if any.
+  // error, if any (also when writing out a full buffer fails here);
+  // JET_errInvalidParameter for an empty or oversized record;
+  // JET_errInvalidOperation after Close().
   Status Append(std::string_view record, Lsn* end_lsn);
-  // Returns once every record ending at or before `lsn` is durable.
-  // Concurrent callers share one write and one sync (group commit).
+  // Returns once every record ending at or before `lsn` is durable (an
+  // `lsn` beyond tip() waits for tip()). Concurrent callers share one
+  // write and one sync (group commit).
   Status WaitDurable(Lsn lsn) override;
   // Makes everything appended so far durable.
   Status Flush();
@@ -127,14 +136,18 @@ class LogReader {
   // JET_errMissingLogFile (no log, or a generation is missing between the
   // start and the current file), JET_errLogFileSizeMismatch (a file whose
   // size is not options.file_size), JET_errLogFileCorrupt (a bad header,
-  // or generations with different signatures).
+  // or generations with different signatures), JET_errInvalidParameter
+  // (`start` is not a record boundary, or lies outside the record space or
+  // beyond the end of the log).
   static Status Open(Env* env, const LogOptions& options, Lsn start,
                      std::unique_ptr<LogReader>* result);
 
-  // Reads the next whole record. At the end of the log sets *eof and
-  // returns OK. A damaged record that is followed by nothing valid in the
-  // current file is a torn tail: the end of the log. A damaged record in an
-  // archived file, or followed by valid data, is JET_errLogFileCorrupt.
+  // Reads the next whole record. *start_lsn is the end of the record
+  // before it (the position Open accepts), *end_lsn its own end. At the
+  // end of the log sets *eof and returns OK. A damaged record that is
+  // followed by nothing valid in the last generation on disk (normally the
+  // current file) is a torn tail: the end of the log. A damaged record in
+  // an earlier file, or followed by valid data, is JET_errLogFileCorrupt.
   Status Next(std::string* record, Lsn* start_lsn, Lsn* end_lsn, bool* eof);
 
   // After *eof: the position after the last whole record, where a writer
