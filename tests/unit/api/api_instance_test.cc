@@ -122,30 +122,35 @@ TEST_F(ApiInstanceTest, EnableMultiInstanceTwiceComparesParameters) {
   JET_SETSYSPARAM one[1] = {{JET_paramMaxInstances, 16, nullptr, JET_errSuccess}};
   EXPECT_JET(JET_errInvalidParameter, JetEnableMultiInstance(one, 0, nullptr));
 
+  // Every process-wide parameter frozen by the mode that this process ever
+  // set must be given again (ESE compares what was written), so the set
+  // includes those other tests set too.
   JET_SETSYSPARAM params[] = {
       {JET_paramMaxInstances, 16, nullptr, JET_errSuccess},
+      {JET_paramDatabasePageSize, 4096, nullptr, JET_errSuccess},
       {JET_paramCacheSizeMax, 1024, nullptr, JET_errSuccess},
   };
   unsigned long succeeded = 0;
-  ASSERT_JET(JET_errSuccess, JetEnableMultiInstance(params, 2, &succeeded));
-  EXPECT_EQ(2u, succeeded);
+  ASSERT_JET(JET_errSuccess, JetEnableMultiInstance(params, 3, &succeeded));
+  EXPECT_EQ(3u, succeeded);
   // The same parameters again: -1082, each one reported equal.
   JET_SETSYSPARAM again[] = {
       {JET_paramMaxInstances, 16, nullptr, JET_wrnNyi},
+      {JET_paramDatabasePageSize, 4096, nullptr, JET_wrnNyi},
       {JET_paramCacheSizeMax, 1024, nullptr, JET_wrnNyi},
   };
-  EXPECT_JET(JET_errSystemParamsAlreadySet, JetEnableMultiInstance(again, 2, &succeeded));
-  EXPECT_EQ(2u, succeeded);
-  EXPECT_EQ(JET_errSuccess, again[0].err);
-  EXPECT_EQ(JET_errSuccess, again[1].err);
+  EXPECT_JET(JET_errSystemParamsAlreadySet, JetEnableMultiInstance(again, 3, &succeeded));
+  EXPECT_EQ(3u, succeeded);
+  for (const auto& p : again) EXPECT_EQ(JET_errSuccess, p.err);
   // A different value conflicts.
   JET_SETSYSPARAM different[] = {
       {JET_paramMaxInstances, 16, nullptr, JET_wrnNyi},
+      {JET_paramDatabasePageSize, 4096, nullptr, JET_wrnNyi},
       {JET_paramCacheSizeMax, 2048, nullptr, JET_wrnNyi},
   };
-  EXPECT_JET(JET_errSystemParameterConflict, JetEnableMultiInstance(different, 2, &succeeded));
-  EXPECT_EQ(1u, succeeded);
-  EXPECT_EQ(JET_errSystemParameterConflict, different[1].err);
+  EXPECT_JET(JET_errSystemParameterConflict, JetEnableMultiInstance(different, 3, &succeeded));
+  EXPECT_EQ(2u, succeeded);
+  EXPECT_EQ(JET_errSystemParameterConflict, different[2].err);
   // Leaving out a process-wide parameter the first call froze conflicts too.
   JET_SETSYSPARAM missing[] = {{JET_paramCacheSizeMax, 1024, nullptr, JET_wrnNyi}};
   EXPECT_JET(JET_errSystemParameterConflict, JetEnableMultiInstance(missing, 1, &succeeded));
