@@ -23,7 +23,9 @@
 // Latches (DESIGN.md D5): a frame's latch is held exclusively by the single
 // writer from first change to the end of its MTR, and shared by a flusher
 // while it copies the page. Readers hold their tree latch instead.
-// Lock order: frame latch -> mu_.
+// Lock order: frame latch -> mu_. The writer may hold several frame latches,
+// taken in any order; that cannot deadlock because it is the only thread
+// that ever holds more than one, and a flusher holding one waits on nothing.
 //
 // Thread contract: thread-safe.
 
