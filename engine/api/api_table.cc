@@ -326,9 +326,12 @@ JET_ERR ColumnInfoOf(TableCursor* cursor, const char* name_or_id, void* result,
     std::memcpy(&columnid, name_or_id, sizeof(columnid));
     column = table.FindColumn(static_cast<uint32_t>(columnid));
   } else {
+    // ESE looks a NULL or empty name up (and finds nothing); other bad
+    // names fail its name check.
+    if (name_or_id == nullptr || name_or_id[0] == '\0') return JET_errColumnNotFound;
     std::string name;
     err = CheckName(name_or_id, &name);
-    if (err < 0) return err == JET_errInvalidName ? JET_errColumnNotFound : err;
+    if (err < 0) return err;
     column = table.FindColumnByName(name);
   }
   if (column == nullptr) return JET_errColumnNotFound;

@@ -448,9 +448,14 @@ TEST_F(ApiTableTest, DatabasesThroughTheApi) {
   ASSERT_JET(JET_errSuccess, JetGetDatabaseFileInfo(db_path_.c_str(), &misc4, sizeof(misc4), JET_DbInfoMisc));
   EXPECT_EQ(static_cast<unsigned long>(JET_dbstateCleanShutdown), misc4.dbstate);
   EXPECT_EQ(4096u, misc4.cbPageSize);
-  EXPECT_NE(0u, misc4.signDb.ulRandom);
-  EXPECT_NE(0, misc4.lgposConsistent.lGeneration);
-  EXPECT_EQ(1, misc4.logtimeConsistent.fTimeIsUTC);
+  // JET_SIGNATURE, JET_LGPOS and JET_LOGTIME are byte-packed: copy their
+  // members out instead of binding references to them.
+  const unsigned long random = misc4.signDb.ulRandom;
+  const long generation = misc4.lgposConsistent.lGeneration;
+  const int utc = misc4.logtimeConsistent.fTimeIsUTC;
+  EXPECT_NE(0u, random);
+  EXPECT_NE(0, generation);
+  EXPECT_EQ(1, utc);
   EXPECT_JET(JET_errSuccess, JetGetDatabaseFileInfo(db_path_.c_str(), &value, sizeof(value), JET_DbInfoPageSize));
   EXPECT_EQ(4096u, value);
   unsigned long long size = 0;
