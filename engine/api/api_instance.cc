@@ -11,6 +11,7 @@
 
 #include "engine/api/api_state.h"
 #include "esent.h"
+#include "jetsvc_ext.h"
 
 namespace jetsvc {
 namespace api {
@@ -153,29 +154,31 @@ JET_ERR TermInstance(JET_INSTANCE instance_handle, JET_GRBIT grbit) {
   return ToErr(status);
 }
 
-// Argument and mode checks of the stop-service calls (reference §3; ESE's
-// JetStopServiceInstanceEx). The stop itself belongs to the engine
-// lifecycle issue.
-JET_ERR FindStopServiceInstance(JET_INSTANCE handle) {
+// The stop-service calls (reference §3; ESE's JetStopServiceInstanceEx):
+// they only look the instance up (no API-enter, so they are never refused
+// by a stop), then hand over to the engine.
+JET_ERR FindStopServiceInstance(JET_INSTANCE handle, std::shared_ptr<ApiInstance>* instance) {
   ApiState& state = ApiState::Get();
   MutexLock lock(&state.mu);
-  std::shared_ptr<ApiInstance> instance;
-  return state.FindInstanceLocked(handle, &instance);
+  return state.FindInstanceLocked(handle, instance);
+}
+
+// The engine instance behind a stop call, if it can take one.
+JET_ERR StoppableEngine(const std::shared_ptr<ApiInstance>& instance, Instance** engine) {
+  if (instance->freed.load()) return JET_errInvalidInstance;
+  if (instance->terminating.load()) return JET_errTermInProgress;
+  *engine = instance->instance.get();
+  if (*engine == nullptr || !(*engine)->initialized()) return JET_errNotInitialized;
+  return JET_errSuccess;
 }
 
 JET_ERR CheckStopServiceGrbit(JET_GRBIT grbit) {
   constexpr JET_GRBIT kResumable =
       JET_bitStopServiceBackgroundUserTasks | JET_bitStopServiceQuiesceCaches;
-  constexpr JET_GRBIT kUserBits =
-      kResumable | JET_bitStopServiceStopAndEmitLog | JET_bitStopServiceResume;
+  // ESE's internal StopAndEmitLog (0x8) is refused too: see
+  // engine/api/NOT_SUPPORTED.md.
+  constexpr JET_GRBIT kUserBits = kResumable | JET_bitStopServiceResume;
   if ((grbit & ~kUserBits) != 0) return JET_errInvalidGrbit;
-  if (grbit & JET_bitStopServiceResume) {
-    const JET_GRBIT bits = grbit & ~JET_bitStopServiceResume;
-    if ((bits & ~kResumable) != 0) return JET_errInvalidGrbit;
-  } else if ((grbit & JET_bitStopServiceStopAndEmitLog) &&
-             grbit != JET_bitStopServiceStopAndEmitLog) {
-    return JET_errInvalidGrbit;
-  }
   return JET_errSuccess;
 }
 
@@ -209,7 +212,9 @@ JET_ERR ParamTargetLocked(JET_INSTANCE handle, JET_SESID sesid, uint32_t paramid
 }  // namespace api
 }  // namespace jetsvc
 
+using jetsvc::Instance;
 using jetsvc::MutexLock;
+using jetsvc::StopProgress;
 using jetsvc::ParamValues;
 using jetsvc::Status;
 using namespace jetsvc::api;  // NOLINT: the edge uses its helpers throughout
@@ -259,19 +264,75 @@ JET_ERR JET_API JetTerm(JET_INSTANCE instance) { return JetTerm2(instance, JET_b
 
 JET_ERR JET_API JetStopServiceInstance2(JET_INSTANCE instance, const JET_GRBIT grbit) {
   return Guard([&]() -> JET_ERR {
-    JET_ERR err = FindStopServiceInstance(instance);
+    std::shared_ptr<ApiInstance> found;
+    JET_ERR err = FindStopServiceInstance(instance, &found);
     if (err < 0) return err;
     err = CheckStopServiceGrbit(grbit);
     if (err < 0) return err;
-    return JET_errFeatureNotAvailable;  // until the engine lifecycle issue
+    Instance* engine = nullptr;
+    err = StoppableEngine(found, &engine);
+    if (err < 0) return err;
+    return ToErr(engine->StopService(grbit));
   });
 }
 
 JET_ERR JET_API JetStopServiceInstance(JET_INSTANCE instance) {
   return Guard([&]() -> JET_ERR {
-    const JET_ERR err = FindStopServiceInstance(instance);
+    std::shared_ptr<ApiInstance> found;
+    JET_ERR err = FindStopServiceInstance(instance, &found);
     if (err < 0) return err;
-    return JET_errFeatureNotAvailable;  // until the engine lifecycle issue
+    Instance* engine = nullptr;
+    err = StoppableEngine(found, &engine);
+    if (err < 0) return err;
+    return ToErr(engine->StopServiceLegacy());
+  });
+}
+
+// jetsvc_ext.h: progress of a stop, and the wait for the quiesce.
+JET_ERR JET_API JetsvcGetStopProgress(JET_INSTANCE instance, JETSVC_STOP_PROGRESS* pprogress) {
+  return Guard([&]() -> JET_ERR {
+    std::shared_ptr<ApiInstance> found;
+    JET_ERR err = FindStopServiceInstance(instance, &found);
+    if (err < 0) return err;
+    if (pprogress == nullptr || pprogress->cbStruct != sizeof(JETSVC_STOP_PROGRESS)) {
+      return JET_errInvalidParameter;
+    }
+    Instance* engine = nullptr;
+    err = StoppableEngine(found, &engine);
+    if (err < 0) return err;
+    const StopProgress progress = engine->GetStopProgress();
+    pprogress->ulStopState = (progress.stopped_bits & 0x7) |
+                             (progress.quiesced ? JETSVC_bitStopQuiesced : 0);
+    if (progress.stop_requested) pprogress->ulStopState |= JETSVC_bitStopAll;
+    if (progress.quiescing) pprogress->ulStopState |= JETSVC_bitStopQuiescing;
+    pprogress->fDefragRunning = progress.defrag_running ? 1 : 0;
+    pprogress->ulReserved = 0;
+    pprogress->cDirtyPages = progress.dirty_pages;
+    pprogress->cbDirty = progress.dirty_bytes;
+    pprogress->cbCheckpointDepth = progress.checkpoint_depth_bytes;
+    pprogress->cbVersionStore = progress.version_store_bytes;
+    pprogress->cbFlushedSinceStop = progress.bytes_flushed;
+    pprogress->cusecSinceStop = progress.flush_micros;
+    return JET_errSuccess;
+  });
+}
+
+JET_ERR JET_API JetsvcWaitForQuiesce(JET_INSTANCE instance, unsigned long cmsecTimeout) {
+  return Guard([&]() -> JET_ERR {
+    std::shared_ptr<ApiInstance> found;
+    JET_ERR err = FindStopServiceInstance(instance, &found);
+    if (err < 0) return err;
+    Instance* engine = nullptr;
+    err = StoppableEngine(found, &engine);
+    if (err < 0) return err;
+    // Counted as a call in flight, so JetTerm waits for it (or the wait
+    // sees `terminating` and ends).
+    found->calls_in_flight.fetch_add(1);
+    bool quiesced = false;
+    const Status status = engine->WaitQuiesced(uint64_t{cmsecTimeout} * 1000, &quiesced);
+    found->calls_in_flight.fetch_sub(1);
+    if (status.IsError()) return ToErr(status);
+    return quiesced ? JET_errSuccess : JETSVC_wrnQuiesceTimedOut;
   });
 }
 

@@ -1,5 +1,5 @@
-// The JET API edge, the rest: version, idle, online defragmentation (until
-// the defrag issue) and the functions jetsvc does not support. Each checks
+// The JET API edge, the rest: version, idle, online defragmentation, and
+// the functions jetsvc does not support. Each checks
 // its handles and grbits first, so a bad call still gets ESE's error;
 // engine/api/NOT_SUPPORTED.md lists what then answers
 // JET_errFeatureNotAvailable.
@@ -28,7 +28,8 @@ constexpr JET_GRBIT kDefragGrbits = JET_bitDefragmentBatchStart | JET_bitDefragm
                                     JET_bitDefragmentAvailSpaceTreesOnly |
                                     JET_bitDefragmentNoPartialMerges | JET_bitDefragmentBTree;
 
-JET_ERR Defragment(JET_SESID sesid, JET_DBID dbid, JET_GRBIT grbit) {
+JET_ERR Defragment(JET_SESID sesid, JET_DBID dbid, unsigned long* passes,
+                   unsigned long* seconds, JET_GRBIT grbit) {
   SessionCall call;
   uint32_t db_id = 0;
   const JET_ERR err = call.EnterDatabase(sesid, dbid, &db_id);
@@ -39,7 +40,18 @@ JET_ERR Defragment(JET_SESID sesid, JET_DBID dbid, JET_GRBIT grbit) {
   if (call.instance()->Param(JET_paramEnableOnlineDefrag) == JET_OnlineDefragDisable) {
     return JET_errSuccess;
   }
-  return JET_errFeatureNotAvailable;  // until the defrag issue
+  if (grbit & JET_bitDefragmentBatchStop) {
+    uint32_t done_passes = 0;
+    uint32_t done_seconds = 0;
+    const Status status = call.instance()->StopDefrag(db_id, &done_passes, &done_seconds);
+    if (passes != nullptr) *passes = done_passes;
+    if (seconds != nullptr) *seconds = done_seconds;
+    return ToErr(status);
+  }
+  // BatchStart (or no batch bit, as ESE): limits of 0 mean none.
+  const uint32_t max_passes = passes != nullptr ? static_cast<uint32_t>(*passes) : 0;
+  const uint32_t max_seconds = seconds != nullptr ? static_cast<uint32_t>(*seconds) : 0;
+  return ToErr(call.instance()->StartDefrag(db_id, max_passes, max_seconds));
 }
 
 }  // namespace
@@ -73,16 +85,18 @@ JET_ERR JET_API JetIdle(JET_SESID sesid, JET_GRBIT grbit) {
   });
 }
 
+// szTableName: jetsvc defragments every tree of the database (ESE's OLD
+// also works database-wide); a callback is not called.
 JET_ERR JET_API JetDefragment2A(JET_SESID sesid, JET_DBID dbid, JET_PCSTR /*szTableName*/,
-                                unsigned long* /*pcPasses*/, unsigned long* /*pcSeconds*/,
+                                unsigned long* pcPasses, unsigned long* pcSeconds,
                                 JET_CALLBACK /*callback*/, JET_GRBIT grbit) {
-  return Guard([&] { return Defragment(sesid, dbid, grbit); });
+  return Guard([&] { return Defragment(sesid, dbid, pcPasses, pcSeconds, grbit); });
 }
 
 JET_ERR JET_API JetDefragmentA(JET_SESID sesid, JET_DBID dbid, JET_PCSTR /*szTableName*/,
-                               unsigned long* /*pcPasses*/, unsigned long* /*pcSeconds*/,
+                               unsigned long* pcPasses, unsigned long* pcSeconds,
                                JET_GRBIT grbit) {
-  return Guard([&] { return Defragment(sesid, dbid, grbit); });
+  return Guard([&] { return Defragment(sesid, dbid, pcPasses, pcSeconds, grbit); });
 }
 
 JET_ERR JET_API JetEscrowUpdate(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID /*columnid*/,

@@ -163,7 +163,7 @@ JET_ERR InstanceCall::Enter(JET_INSTANCE handle) {
   if (instance_->initializing.load()) return JET_errInitInProgress;
   Instance* engine = instance_->instance.get();
   if (!engine->initialized()) return JET_errNotInitialized;
-  if (instance_->stop_requested.load()) return JET_errClientRequestToStopJetService;
+  if (engine->stop_requested()) return JET_errClientRequestToStopJetService;
   if (engine->state() == InstanceState::kFailed) return UnavailableError(engine);
   return JET_errSuccess;
 }
@@ -212,10 +212,10 @@ JET_ERR SessionCall::EnterFound(StopRule stop) {
   if (owner->freed.load() || session_->ended.load()) return JET_errInvalidSesid;
   // Checked before anything touches the engine instance (invariant 2).
   if (owner->terminating.load()) return JET_errTermInProgress;
-  if (stop == StopRule::kRefuse && owner->stop_requested.load()) {
+  Instance* engine = owner->instance.get();
+  if (stop == StopRule::kRefuse && engine->stop_requested()) {
     return JET_errClientRequestToStopJetService;
   }
-  Instance* engine = owner->instance.get();
   if (engine->state() == InstanceState::kFailed) return UnavailableError(engine);
   if (session_->in_call.exchange(true)) return JET_errSessionSharingViolation;
   in_call_ = true;

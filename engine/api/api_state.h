@@ -74,10 +74,6 @@ struct ApiInstance {
   std::atomic<bool> terminating{false};
   std::atomic<bool> freed{false};
   std::atomic<bool> initializing{false};
-  // Set by the stop-service work (the engine lifecycle issue); calls that
-  // ESE refuses after JetStopServiceInstance then get
-  // JET_errClientRequestToStopJetService.
-  std::atomic<bool> stop_requested{false};
   std::atomic<int64_t> open_cursors{0};
 
   // JetInit and JetTerm of this instance run one at a time.

@@ -447,6 +447,25 @@ Status BTree::ComputeStats(BTreeStats* stats) {
   return Status::OK();
 }
 
+Status BTree::LeafAt(std::string_view key, LeafInfo* info) {
+  *info = LeafInfo();
+  BTreeCursor cursor(this);
+  JET_RETURN_IF_ERROR(cursor.SeekGE(key));
+  if (!cursor.Valid()) return Status::OK();
+  const Page page(cursor.leaf_.data(), cache_->page_size());
+  info->valid = true;
+  info->pgno = cursor.leaf_.page_number();
+  info->is_root = info->pgno == root_;
+  info->node_count = page.node_count();
+  info->used_bytes = page.UsedBytes();
+  for (int i = 0; i < page.node_count(); ++i) {
+    const NodeView node = page.node(i);
+    if (node.deleted()) info->deleted_keys.emplace_back(node.key);
+  }
+  info->last_key.assign(page.node(page.node_count() - 1).key);
+  return Status::OK();
+}
+
 Status BTree::AssertValid() {
   const uint32_t page_size = cache_->page_size();
   // Depth-first check of key bounds; `low`/`high` bound the keys allowed in

@@ -39,6 +39,17 @@
 
 namespace jetsvc {
 
+// What online defrag needs to know about one leaf.
+struct LeafInfo {
+  bool valid = false;
+  uint32_t pgno = 0;
+  bool is_root = false;
+  int node_count = 0;
+  uint32_t used_bytes = 0;
+  std::string last_key;
+  std::vector<std::string> deleted_keys;  // flag-deleted nodes
+};
+
 struct BTreeStats {
   uint64_t entries = 0;          // nodes in leaves, flag-deleted included
   uint64_t deleted_entries = 0;  // flag-deleted nodes
@@ -95,6 +106,9 @@ class BTree {
   // with its flags (callers decide visibility).
   Status Get(std::string_view key, std::string* value, uint8_t* flags, bool* found);
   Status ComputeStats(BTreeStats* stats);
+  // The leaf holding the first key >= `key` (info->valid false past the
+  // last key).
+  Status LeafAt(std::string_view key, LeafInfo* info);
   Status AssertValid();
 
  private:
@@ -131,6 +145,7 @@ class BTree {
 // changed meanwhile).
 class BTreeCursor {
  public:
+  friend class BTree;
   explicit BTreeCursor(BTree* tree) : tree_(tree) {}
   // Points the cursor at another tree (or null); invalidates it.
   void Reset(BTree* tree) {

@@ -17,6 +17,9 @@ namespace jetsvc {
 
 namespace {
 constexpr auto kFlusherPeriod = std::chrono::milliseconds(100);
+constexpr auto kQuiescePeriod = std::chrono::milliseconds(5);
+// Pages per write batch while quiescing (progress shows between batches).
+constexpr size_t kQuiesceBatchPages = 8192;
 constexpr auto kCleanerPeriod = std::chrono::milliseconds(50);
 constexpr size_t kFlushBatchPages = 512;
 }  // namespace
@@ -46,16 +49,43 @@ void Instance::FlusherLoop() {
     {
       MutexLock lock(&bg_mu_);
       if (bg_stop_) return;
-      bg_cv_.WaitFor(kFlusherPeriod);
+      bg_cv_.WaitFor(quiesce_.load() || stop_requested_.load() ? kQuiescePeriod : kFlusherPeriod);
       if (bg_stop_) return;
     }
     if (state() != InstanceState::kRunning) continue;
-    // Start writing at half the allowed depth, so the limit is not reached
-    // under a steady load.
-    const uint64_t limit = Param(JET_paramCheckpointDepthMax);
-    Status status = FlushToDepth(limit / 2);
+    Status status;
+    if (quiesce_.load() || stop_requested_.load()) {
+      // Stopping: everything goes out, in file order, and the checkpoint
+      // follows the log tip.
+      status = QuiesceFlush();
+      MutexLock lock(&bg_mu_);
+      bg_cv_.SignalAll();  // WaitQuiesced looks again
+    } else {
+      // Start writing at half the allowed depth, so the limit is not
+      // reached under a steady load.
+      const uint64_t limit = Param(JET_paramCheckpointDepthMax);
+      status = FlushToDepth(limit / 2);
+    }
     if (status.IsError() && state() == InstanceState::kRunning) Fail(status).PermitUnchecked();
   }
+}
+
+Status Instance::QuiesceFlush() {
+  for (int round = 0; round < 16; ++round) {
+    // Sorted by database and page number: sequential writes, adjacent
+    // pages coalesced by the cache.
+    auto pages = cache_->AllDirty(BufferCache::kAllDatabases);
+    if (pages.empty()) break;
+    for (size_t begin = 0; begin < pages.size(); begin += kQuiesceBatchPages) {
+      const size_t end = std::min(pages.size(), begin + kQuiesceBatchPages);
+      uint64_t written = 0;
+      JET_RETURN_IF_ERROR(cache_->WritePages(
+          std::vector<std::pair<uint32_t, uint32_t>>(pages.begin() + begin, pages.begin() + end),
+          &written));
+      bytes_flushed_ += written;
+    }
+  }
+  return UpdateCheckpoint(/*force=*/false);
 }
 
 Lsn Instance::ComputeCheckpoint() {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "engine/defrag/online_defrag.h"
 #include "engine/instance/log_records.h"
 #include "engine/instance/session.h"
 #include "esent.h"
@@ -64,6 +65,7 @@ Instance::Instance(Env* env, std::string name, std::string display_name, ParamVa
       versions_(0) {}
 
 Instance::~Instance() {
+  StopAllDefrag();
   StopBackground();
   // Sessions left by a client that never called JetEndSession.
   std::set<Session*> sessions;
@@ -185,6 +187,7 @@ Status Instance::Term(uint32_t grbit) {
       }
     }
   }
+  StopAllDefrag();
   StopBackground();
   if (dirty) return TermDirty();
   Status status = TermClean((grbit & JET_bitTermAbrupt) != 0);

@@ -48,9 +48,25 @@
 
 namespace jetsvc {
 
+class OnlineDefrag;
 class Session;
 
 enum class InstanceState { kCreated, kRunning, kFailed, kTerminated };
+
+// Where a stop (JetStopServiceInstance2 and the jetsvc extension) stands.
+struct StopProgress {
+  bool stop_requested = false;    // the stop flag: most calls get -1329
+  uint32_t stopped_bits = 0;      // recorded JET_bitStopService* bits (0x1 = All)
+  bool quiescing = false;         // flushing toward checkpoint depth 0
+  bool quiesced = false;          // nothing left to flush, defrag halted, cleanup done
+  uint64_t dirty_pages = 0;
+  uint64_t dirty_bytes = 0;
+  uint64_t checkpoint_depth_bytes = 0;
+  uint64_t version_store_bytes = 0;
+  bool defrag_running = false;
+  uint64_t bytes_flushed = 0;     // since the stop began
+  uint64_t flush_micros = 0;      // time spent writing since the stop began
+};
 
 // Counters for tests, benchmarks and the host's progress reports.
 struct InstanceStats {
@@ -149,6 +165,32 @@ class Instance {
   Status FlushToDepth(uint64_t depth_bytes);
   InstanceStats Stats();
 
+  // --- stop service (issue 4; reference §3) ---
+  // JetStopServiceInstance2. grbit: 0 (All), JET_bitStopServiceBackground-
+  // UserTasks, JET_bitStopServiceQuiesceCaches, JET_bitStopServiceStop-
+  // AndEmitLog (alone), optionally with JET_bitStopServiceResume. Errors:
+  // JET_errInvalidGrbit; JET_errClientRequestToStopJetService for a Resume
+  // of an earlier All. On error nothing changes.
+  Status StopService(uint32_t grbit);
+  // JetStopService / JetStopServiceInstance: halts defrag, signals version
+  // cleanup, sets JET_paramCheckpointDepthMax to 16 KiB and the stop flag;
+  // records nothing, so a later Resume changes nothing.
+  Status StopServiceLegacy();
+  bool stop_requested() const { return stop_requested_.load(); }
+  StopProgress GetStopProgress();
+  // Waits until quiesced (see StopProgress) or `timeout_micros` passes.
+  // *quiesced says which.
+  Status WaitQuiesced(uint64_t timeout_micros, bool* quiesced);
+
+  // --- online defragmentation (JetDefragment) ---
+  // BatchStart / BatchStop on database `db_id`; warnings
+  // JET_wrnDefragAlreadyRunning / JET_wrnDefragNotRunning as ESE.
+  Status StartDefrag(uint32_t db_id, uint32_t max_passes, uint32_t max_seconds);
+  Status StopDefrag(uint32_t db_id, uint32_t* passes, uint32_t* seconds);
+  bool DefragRunning();
+  // Stops every database's task (term, detach, stop service).
+  void StopAllDefrag();
+
  private:
   class Resolver;
   friend class Resolver;
@@ -158,6 +200,9 @@ class Instance {
   Status StartBackground();
   void StopBackground();
   void FlusherLoop();
+  // Writes every dirty page in file order and moves the checkpoint to the
+  // log tip (the quiesce target).
+  Status QuiesceFlush();
   void CleanupLoop();
   // One pass of version cleanup (purges, dropped trees).
   Status CleanupOnce();
@@ -214,6 +259,18 @@ class Instance {
   uint64_t cleanup_passes_ GUARDED_BY(bg_mu_) = 0;
   std::thread flusher_;
   std::thread cleaner_;
+
+  // Stop service.
+  Mutex stop_mu_;
+  uint32_t stopped_bits_ GUARDED_BY(stop_mu_) = 0;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> quiesce_{false};
+  std::atomic<uint64_t> stop_bytes_base_{0};
+  std::atomic<uint64_t> stop_started_micros_{0};
+  std::atomic<uint64_t> cleanup_passes_at_stop_{0};
+  Mutex defrag_mu_ ACQUIRED_AFTER(stop_mu_);
+  std::map<uint32_t, std::unique_ptr<OnlineDefrag>> defrag_ GUARDED_BY(defrag_mu_);
+  bool defrag_paused_ GUARDED_BY(defrag_mu_) = false;
 
   std::atomic<uint64_t> checkpoint_lsn_{0};
   std::atomic<uint64_t> last_commit_lsn_{0};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/defrag/online_defrag.h"
 #include "engine/instance/instance.h"
 #include "engine/instance/log_records.h"
 #include "esent.h"
@@ -82,8 +83,11 @@ Status Instance::CreateDatabase(const std::string& raw_path, uint32_t max_pages,
                                        MakeDatabaseOptions(max_pages, false), signature,
                                        log_signature, (grbit & JET_bitDbOverwriteExisting) != 0,
                                        &db));
+  // Created and logged: from now on it is an attached database that a
+  // crash leaves dirty (ESE's ErrDBCreateDBFinish).
   DatabaseHeader header = db->header();
   header.attach_lsn = attach_lsn;
+  header.state = JET_dbstateDirtyShutdown;
   JET_RETURN_IF_ERROR(db->WriteHeader(header));
   JET_RETURN_IF_ERROR(db->LoadDirectory());
   {
@@ -160,6 +164,14 @@ Status Instance::DetachDatabase(const std::string& raw_path, uint32_t /*grbit*/)
                                 dbs_[id]->path() + " is open in a session: close it first");
       }
     }
+  }
+  // Defrag tasks end first (they take the apply mutex).
+  for (uint32_t id : targets) {
+    uint32_t passes = 0;
+    uint32_t seconds = 0;
+    StopDefrag(id, &passes, &seconds).PermitUnchecked();
+    MutexLock lock(&defrag_mu_);
+    defrag_.erase(id);
   }
   {
     MutexLock apply(&apply_mu_);

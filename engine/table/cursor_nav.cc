@@ -13,6 +13,18 @@
 namespace jetsvc {
 
 namespace {
+// Long scans check for a stop every this many entries (reference §3: long
+// operations already running end with JET_errClientRequestToStopJetService).
+constexpr uint64_t kStopCheckInterval = 256;
+
+Status CheckStop(Instance* instance, uint64_t step) {
+  if ((step % kStopCheckInterval) == 0 && instance->stop_requested()) {
+    return Status::FromCode(JET_errClientRequestToStopJetService,
+                            "stopped by JetStopService");
+  }
+  return Status::OK();
+}
+
 // Sorts after every key that starts with a given key (keys are far
 // shorter than this; see VersionedCursor::Last).
 const std::string& AfterPad() {
@@ -453,6 +465,7 @@ Status TableCursor::GetRecordPosition(uint64_t* entries_before, uint64_t* entrie
   *entries_total = 0;
   JET_RETURN_IF_ERROR(scan.First(scope.view()));
   while (scan.Valid()) {
+    JET_RETURN_IF_ERROR(CheckStop(instance(), *entries_total));
     if (scan.key() < entry_key_) ++*entries_before;
     ++*entries_total;
     JET_RETURN_IF_ERROR(scan.Next(scope.view()));
@@ -472,6 +485,7 @@ Status TableCursor::IndexRecordCount(uint64_t max, uint64_t* count) {
     JET_RETURN_IF_ERROR(scan.First(scope.view()));
   }
   while (scan.Valid() && (max == 0 || *count < max)) {
+    JET_RETURN_IF_ERROR(CheckStop(instance(), *count));
     if (range_active_) {
       const int c = Classify(scan.key(), range_key_, range_limit_);
       const bool inside = range_upper_ ? (range_inclusive_ ? c <= 0 : c < 0) : true;
@@ -495,6 +509,7 @@ Status TableCursor::GotoPosition(uint64_t numerator, uint64_t denominator) {
                          IndexTreeId(), instance()->versions());
     JET_RETURN_IF_ERROR(scan.First(scope.view()));
     while (scan.Valid()) {
+      JET_RETURN_IF_ERROR(CheckStop(instance(), total));
       ++total;
       JET_RETURN_IF_ERROR(scan.Next(scope.view()));
     }

@@ -435,7 +435,12 @@ Status TableCursor::CreateIndex(const IndexDef& spec) {
     TableDef extended = *def_;
     extended.indexes.push_back(index);
     const IndexDef& built = extended.indexes.back();
-    while (scan.Valid()) {
+    for (uint64_t built_count = 0; scan.Valid(); ++built_count) {
+      // A long operation: a stop request ends it (reference §3).
+      if ((built_count & 255) == 0 && instance()->stop_requested()) {
+        return Status::FromCode(JET_errClientRequestToStopJetService,
+                                "the index build was stopped by JetStopService");
+      }
       RecordReader reader;
       JET_RETURN_IF_ERROR(RecordReader::Open(extended, scan.value(), &reader));
       std::vector<std::string> keys;
