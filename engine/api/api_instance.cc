@@ -163,14 +163,30 @@ JET_ERR FindStopServiceInstance(JET_INSTANCE handle, std::shared_ptr<ApiInstance
   return state.FindInstanceLocked(handle, instance);
 }
 
-// The engine instance behind a stop call, if it can take one.
-JET_ERR StoppableEngine(const std::shared_ptr<ApiInstance>& instance, Instance** engine) {
-  if (instance->freed.load()) return JET_errInvalidInstance;
-  if (instance->terminating.load()) return JET_errTermInProgress;
-  *engine = instance->instance.get();
-  if (*engine == nullptr || !(*engine)->initialized()) return JET_errNotInitialized;
-  return JET_errSuccess;
-}
+// Counts a stop-service or extension call as a call in flight, so JetTerm
+// cannot free the engine instance under it (api_state.h, invariants 1-2:
+// count first, then check `terminating`).
+class StopCall {
+ public:
+  explicit StopCall(std::shared_ptr<ApiInstance> instance) : instance_(std::move(instance)) {
+    instance_->calls_in_flight.fetch_add(1);
+  }
+  ~StopCall() { instance_->calls_in_flight.fetch_sub(1); }
+  StopCall(const StopCall&) = delete;
+  StopCall& operator=(const StopCall&) = delete;
+
+  // The engine instance, if it can take the call.
+  JET_ERR Engine(Instance** engine) {
+    if (instance_->freed.load()) return JET_errInvalidInstance;
+    if (instance_->terminating.load()) return JET_errTermInProgress;
+    *engine = instance_->instance.get();
+    if (*engine == nullptr || !(*engine)->initialized()) return JET_errNotInitialized;
+    return JET_errSuccess;
+  }
+
+ private:
+  const std::shared_ptr<ApiInstance> instance_;
+};
 
 JET_ERR CheckStopServiceGrbit(JET_GRBIT grbit) {
   constexpr JET_GRBIT kResumable =
@@ -269,8 +285,9 @@ JET_ERR JET_API JetStopServiceInstance2(JET_INSTANCE instance, const JET_GRBIT g
     if (err < 0) return err;
     err = CheckStopServiceGrbit(grbit);
     if (err < 0) return err;
+    StopCall call(found);
     Instance* engine = nullptr;
-    err = StoppableEngine(found, &engine);
+    err = call.Engine(&engine);
     if (err < 0) return err;
     return ToErr(engine->StopService(grbit));
   });
@@ -281,8 +298,9 @@ JET_ERR JET_API JetStopServiceInstance(JET_INSTANCE instance) {
     std::shared_ptr<ApiInstance> found;
     JET_ERR err = FindStopServiceInstance(instance, &found);
     if (err < 0) return err;
+    StopCall call(found);
     Instance* engine = nullptr;
-    err = StoppableEngine(found, &engine);
+    err = call.Engine(&engine);
     if (err < 0) return err;
     return ToErr(engine->StopServiceLegacy());
   });
@@ -297,8 +315,9 @@ JET_ERR JET_API JetsvcGetStopProgress(JET_INSTANCE instance, JETSVC_STOP_PROGRES
     if (pprogress == nullptr || pprogress->cbStruct != sizeof(JETSVC_STOP_PROGRESS)) {
       return JET_errInvalidParameter;
     }
+    StopCall call(found);
     Instance* engine = nullptr;
-    err = StoppableEngine(found, &engine);
+    err = call.Engine(&engine);
     if (err < 0) return err;
     const StopProgress progress = engine->GetStopProgress();
     pprogress->ulStopState = (progress.stopped_bits & 0x7) |
@@ -322,15 +341,13 @@ JET_ERR JET_API JetsvcWaitForQuiesce(JET_INSTANCE instance, unsigned long cmsecT
     std::shared_ptr<ApiInstance> found;
     JET_ERR err = FindStopServiceInstance(instance, &found);
     if (err < 0) return err;
+    // Counted as a call in flight: a JetTerm waits for the wait to end.
+    StopCall call(found);
     Instance* engine = nullptr;
-    err = StoppableEngine(found, &engine);
+    err = call.Engine(&engine);
     if (err < 0) return err;
-    // Counted as a call in flight, so JetTerm waits for it (or the wait
-    // sees `terminating` and ends).
-    found->calls_in_flight.fetch_add(1);
     bool quiesced = false;
     const Status status = engine->WaitQuiesced(uint64_t{cmsecTimeout} * 1000, &quiesced);
-    found->calls_in_flight.fetch_sub(1);
     if (status.IsError()) return ToErr(status);
     return quiesced ? JET_errSuccess : JETSVC_wrnQuiesceTimedOut;
   });

@@ -117,11 +117,16 @@ void BufferCache::set_max_pages(uint64_t max_pages) {
 
 void BufferCache::RegisterFile(uint32_t db, File* file) {
   MutexLock lock(&mu_);
-  files_[db] = file;
+  files_[db] = FileEntry{file, 0};
 }
 
 void BufferCache::ForgetFile(uint32_t db, bool discard_dirty) {
   MutexLock lock(&mu_);
+  // I/O in flight holds the File pointer outside mu_: let it finish.
+  for (auto entry = files_.find(db); entry != files_.end() && entry->second.io_in_flight > 0;
+       entry = files_.find(db)) {
+    io_done_.Wait();
+  }
   for (auto it = map_.begin(); it != map_.end();) {
     Frame* frame = it->second;
     if (frame->db != db) {
@@ -210,7 +215,9 @@ Status BufferCache::Pin(uint32_t db, uint32_t pgno, bool read, Frame** result) {
       return Status::OK();
     }
     frame->state = Frame::State::kLoading;
-    File* file = files_[db];
+    FileEntry& entry = files_[db];
+    File* file = entry.file;
+    ++entry.io_in_flight;
     mu_.Unlock();
     size_t got = 0;
     Status status = file->Read(static_cast<uint64_t>(pgno) * page_size_, page_size_,
@@ -224,6 +231,7 @@ Status BufferCache::Pin(uint32_t db, uint32_t pgno, bool read, Frame** result) {
       }
     }
     mu_.Lock();
+    --files_[db].io_in_flight;
     ++stats_.reads;
     if (status.IsError()) {
       frame->state = Frame::State::kFailed;
@@ -362,7 +370,7 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
     MutexLock lock(&mu_);
     auto file_it = files_.find(db);
     if (file_it == files_.end()) return Status::OK();
-    file = file_it->second;
+    file = file_it->second.file;
     for (uint32_t pgno : pgnos) {
       auto it = map_.find(MakeKey(db, pgno));
       if (it == map_.end()) continue;
@@ -372,8 +380,9 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
       frame->writing = true;
       copies.push_back(Copy{frame, pgno, 0, 0});
     }
+    if (copies.empty()) return Status::OK();
+    ++file_it->second.io_in_flight;
   }
-  if (copies.empty()) return Status::OK();
 
   // Copy each page under its shared latch, so the writer can go on
   // changing it while the copy is being written.
@@ -419,6 +428,7 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
   if (status.ok()) status = file->Sync();
 
   MutexLock lock(&mu_);
+  --files_[db].io_in_flight;
   for (size_t i = 0; i < copies.size(); ++i) {
     Copy& copy = copies[i];
     Frame* frame = copy.frame;
@@ -466,16 +476,20 @@ std::vector<std::pair<uint32_t, uint32_t>> BufferCache::AllDirty(uint32_t db) {
 
 Status BufferCache::FlushAll(uint32_t db, uint64_t* bytes_written) {
   *bytes_written = 0;
-  // Pages dirtied again while we write are picked up by the next round;
-  // callers that need a quiet cache stop writers first.
-  for (int round = 0; round < 4; ++round) {
+  // Pages another thread is writing right now are skipped by WritePages;
+  // wait for those writes and look again, until nothing of `db` is dirty.
+  // (Callers that need that state hold the apply mutex, so nothing new is
+  // dirtied meanwhile.)
+  for (;;) {
     auto pages = AllDirty(db);
-    if (pages.empty()) break;
+    if (pages.empty()) return Status::OK();
     uint64_t written = 0;
     JET_RETURN_IF_ERROR(WritePages(std::move(pages), &written));
     *bytes_written += written;
+    if (AllDirty(db).empty()) return Status::OK();
+    MutexLock lock(&mu_);
+    io_done_.WaitFor(std::chrono::milliseconds(1));
   }
-  return Status::OK();
 }
 
 uint64_t BufferCache::OldestDirtyLsn() {

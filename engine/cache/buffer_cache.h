@@ -117,8 +117,11 @@ class BufferCache {
 
   // Database files. REQUIRES: no frame of `db` is cached when registering.
   void RegisterFile(uint32_t db, File* file);
-  // Drops every frame of `db`. REQUIRES: none is pinned or dirty (flush
-  // first, or pass discard_dirty for a dirty term / failed attach).
+  // Drops every frame of `db`, after waiting for reads and writes of the
+  // file in flight (a background flush may be writing it). REQUIRES: no
+  // frame of it is pinned by a user, and none is dirty (flush first, or
+  // pass discard_dirty for a dirty term / failed attach). After the call
+  // the cache never touches the File again.
   void ForgetFile(uint32_t db, bool discard_dirty = false);
 
   // Pins page (db, pgno), reading it if needed. The read is checked with
@@ -181,7 +184,11 @@ class BufferCache {
   uint64_t max_pages_ GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Frame>> frames_ GUARDED_BY(mu_);
   std::unordered_map<Key, Frame*> map_ GUARDED_BY(mu_);
-  std::map<uint32_t, File*> files_ GUARDED_BY(mu_);
+  struct FileEntry {
+    File* file = nullptr;
+    int io_in_flight = 0;  // reads and writes using `file` without mu_
+  };
+  std::map<uint32_t, FileEntry> files_ GUARDED_BY(mu_);
   std::set<std::pair<uint64_t, Frame*>> dirty_ GUARDED_BY(mu_);  // by rec_lsn
   size_t clock_hand_ GUARDED_BY(mu_) = 0;
   CacheStats stats_ GUARDED_BY(mu_);

@@ -164,6 +164,58 @@ TEST(RecoveryTest, SigkillKeepsEveryAcknowledgedCommit) {
   EXPECT_GT(replayed_total, 0u) << "some round must have needed redo";
 }
 
+// Stop (quiesce), then SIGKILL: the next JetInit has almost nothing to
+// replay and loses nothing, even of lazily committed work.
+TEST(RecoveryTest, SigkillAfterAQuiescedStopReplaysAlmostNothing) {
+  testing::ScratchDir dir;
+  {
+    Opened setup;
+    ASSERT_OK(setup.Open(Env::Default(), dir.path(), /*create=*/true));
+    ASSERT_OK(setup.Close(/*clean=*/true));
+  }
+  const uint64_t seed = testing::TestSeed(31337);
+  int fds[2];
+  ASSERT_EQ(0, ::pipe(fds));
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    Opened child;
+    if (child.Open(Env::Default(), dir.path(), false).IsError()) ::_exit(2);
+    std::mt19937_64 rng(seed);
+    for (int i = 0; i < 300; ++i) {
+      if (child.session->Begin().IsError()) ::_exit(3);
+      if (child.workload->Apply(testing::RandomTransaction(&rng, 500, 6)).IsError()) ::_exit(4);
+      if (child.session->Commit(JET_bitCommitLazyFlush).IsError()) ::_exit(5);
+    }
+    if (child.instance->StopService(JET_bitStopServiceAll).IsError()) ::_exit(6);
+    bool quiesced = false;
+    if (child.instance->WaitQuiesced(60'000'000, &quiesced).IsError() || !quiesced) ::_exit(7);
+    const char ready = 'q';
+    if (::write(fds[1], &ready, 1) != 1) ::_exit(8);
+    for (;;) ::pause();  // killed here
+  }
+  ::close(fds[1]);
+  char ready = 0;
+  ASSERT_EQ(1, ::read(fds[0], &ready, 1)) << "the child failed before quiescing";
+  ::close(fds[0]);
+  ::kill(pid, SIGKILL);
+  int wait_status = 0;
+  ::waitpid(pid, &wait_status, 0);
+  KvModel expected;
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < 300; ++i) {
+    testing::ApplyToModel(testing::RandomTransaction(&rng, 500, 6), &expected);
+  }
+  Opened parent;
+  ASSERT_OK(parent.Open(Env::Default(), dir.path(), false));
+  EXPECT_LE(parent.instance->Stats().records_replayed, 4u)
+      << "a quiesced stop leaves (almost) nothing to replay";
+  KvModel actual;
+  ASSERT_TRUE(parent.Verify({expected}, &actual));
+  ASSERT_OK(parent.Close(/*clean=*/true));
+}
+
 TEST(RecoveryTest, PowerLossKeepsEveryDurableCommit) {
   testing::ScratchDir dir;
   const uint64_t seed = testing::TestSeed(777);

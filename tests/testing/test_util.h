@@ -15,17 +15,12 @@
 // Status assertions; extra context can be streamed: ASSERT_OK(s) << "round";
 #define ASSERT_OK(expr) ASSERT_PRED_FORMAT1(::jetsvc::testing::StatusIsOk, expr)
 #define EXPECT_OK(expr) EXPECT_PRED_FORMAT1(::jetsvc::testing::StatusIsOk, expr)
-// Asserts a JET_ERR-returning C API call gives `expected`.
-#define ASSERT_JET(expected, expr)                     \
-  do {                                                 \
-    const long _e = static_cast<long>(expr);           \
-    ASSERT_EQ(static_cast<long>(expected), _e) << #expr; \
-  } while (0)
-#define EXPECT_JET(expected, expr)                     \
-  do {                                                 \
-    const long _e = static_cast<long>(expr);           \
-    EXPECT_EQ(static_cast<long>(expected), _e) << #expr; \
-  } while (0)
+// Asserts a JET_ERR-returning C API call gives `expected`; more context
+// can be streamed: ASSERT_JET(0, JetSeek(...)) << "key " << k;
+#define ASSERT_JET(expected, expr) \
+  ASSERT_EQ(static_cast<long>(expected), static_cast<long>(expr)) << #expr
+#define EXPECT_JET(expected, expr) \
+  EXPECT_EQ(static_cast<long>(expected), static_cast<long>(expr)) << #expr
 
 namespace jetsvc::testing {
 
