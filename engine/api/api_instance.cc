@@ -459,10 +459,7 @@ JET_ERR JET_API JetSetSystemParameterA(JET_INSTANCE* pinstance, JET_SESID sesid,
     const jetsvc::ParamState param_state = state.ParamStateFor(target.get());
 
     if (target != nullptr && !ParamValues::IsGlobal(id)) {
-      jetsvc::Instance* engine = target->instance.get();
-      const Status status = engine->params().Set(id, lParam, szParam, param_state);
-      if (status.ok() && engine->initialized()) engine->OnParamChanged(id);
-      return ToErr(status);
+      return ToErr(target->instance->SetParam(id, lParam, szParam, param_state));
     }
     const Status status = state.globals.Set(id, lParam, szParam, param_state);
     if (status.IsError()) return ToErr(status);
@@ -470,11 +467,8 @@ JET_ERR JET_API JetSetSystemParameterA(JET_INSTANCE* pinstance, JET_SESID sesid,
     if (ParamValues::IsGlobal(id)) {
       // One value for the process: every live instance sees it.
       for (const auto& instance : state.instances) {
-        jetsvc::Instance* engine = instance->instance.get();
-        engine->params()
-            .Set(id, lParam, szParam, jetsvc::ParamState::kBeforeFirstInstance)
+        instance->instance->SetParam(id, lParam, szParam, jetsvc::ParamState::kBeforeFirstInstance)
             .PermitUnchecked();
-        if (engine->initialized()) engine->OnParamChanged(id);
       }
     }
     return ToErr(status);
@@ -492,11 +486,11 @@ JET_ERR JET_API JetGetSystemParameterA(JET_INSTANCE instance, JET_SESID sesid,
     std::shared_ptr<ApiInstance> target;
     const JET_ERR err = ParamTargetLocked(instance, sesid, id, &target);
     if (err < 0) return err;
-    const ParamValues& store = target != nullptr && !ParamValues::IsGlobal(id)
-                                   ? target->instance->params()
-                                   : state.globals;
     uint64_t value = plParam != nullptr ? static_cast<uint64_t>(*plParam) : 0;
-    const Status status = store.Get(id, plParam != nullptr ? &value : nullptr, szParam, cbMax);
+    uint64_t* integer = plParam != nullptr ? &value : nullptr;
+    const Status status = target != nullptr && !ParamValues::IsGlobal(id)
+                              ? target->instance->GetParam(id, integer, szParam, cbMax)
+                              : state.globals.Get(id, integer, szParam, cbMax);
     if (status.ok() && plParam != nullptr) *plParam = static_cast<JET_API_PTR>(value);
     return ToErr(status);
   });

@@ -380,11 +380,11 @@ JET_ERR JET_API JetOpenDatabaseA(JET_SESID sesid, JET_PCSTR szFilename, JET_PCST
     if (szFilename == nullptr || pdbid == nullptr) return JET_errInvalidParameter;
     if ((grbit & ~kOpenDbGrbits) != 0) return JET_errInvalidGrbit;
     // JET_bitDbExclusive is accepted but not enforced (NOT_SUPPORTED.md).
-    Database* db = call.instance()->FindDatabaseByPath(szFilename);
-    if (db == nullptr) return JET_errDatabaseNotFound;
-    const uint32_t db_id = db->id();
-    const bool read_only = db->read_only();
-    call.session()->OpenDatabase(db_id);
+    uint32_t db_id = 0;
+    bool read_only = false;
+    const Status opened = call.instance()->OpenDatabase(call.session(), szFilename, &db_id,
+                                                        &read_only);
+    if (opened.IsError()) return ToErr(opened);
     *pdbid = db_id;
     if (read_only && (grbit & JET_bitDbReadOnly) == 0) return JET_wrnFileOpenReadOnly;
     return JET_errSuccess;

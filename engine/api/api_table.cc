@@ -131,21 +131,12 @@ JET_ERR MakeIndexSpec(const IndexArgs& args, uint64_t key_most_for_page, IndexSp
   return JET_errSuccess;
 }
 
-// TableCursor::CreateIndex takes the catalog's IndexDef, not an IndexSpec.
-JET_ERR MakeIndexDef(TableCursor* cursor, const IndexSpec& spec, IndexDef* def) {
-  def->name = spec.name;
-  def->grbit = spec.grbit;
-  def->density = spec.density != 0 ? spec.density : 100;
-  def->cb_key_most = spec.cb_key_most != 0 ? spec.cb_key_most : JET_cbKeyMost;
-  return ToErr(ParseIndexKey(cursor->def(), spec.key, &def->segments));
-}
-
 JET_ERR CreateIndexOn(SessionCall* call, const IndexArgs& args) {
   IndexSpec spec;
   JET_ERR err = MakeIndexSpec(args, call->instance()->Param(JET_paramKeyMost), &spec);
   if (err < 0) return err;
   IndexDef def;
-  err = MakeIndexDef(call->cursor(), spec, &def);
+  err = ToErr(MakeIndexDef(call->cursor()->def(), spec, &def));
   if (err < 0) return err;
   return ToErr(call->cursor()->CreateIndex(def));
 }

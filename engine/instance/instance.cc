@@ -91,6 +91,21 @@ std::string Instance::ParamString(uint32_t id) const {
   return params_.String(id);
 }
 
+Status Instance::SetParam(uint32_t id, uint64_t integer, const char* str, ParamState state) {
+  {
+    MutexLock lock(&params_mu_);
+    JET_RETURN_IF_ERROR(params_.Set(id, integer, str, state));
+  }
+  OnParamChanged(id);
+  return Status::OK();
+}
+
+Status Instance::GetParam(uint32_t id, uint64_t* integer, char* buffer,
+                          unsigned long cb_max) const {
+  MutexLock lock(&params_mu_);
+  return params_.Get(id, integer, buffer, cb_max);
+}
+
 void Instance::OnParamChanged(uint32_t id) {
   if (!initialized()) return;
   switch (id) {

@@ -97,13 +97,15 @@ class Instance {
   InstanceState state() const { return state_.load(); }
   bool initialized() const { return state() == InstanceState::kRunning || state() == InstanceState::kFailed; }
 
-  // Parameters: the API layer applies the setting rules (params.h).
-  ParamValues& params() { return params_; }
+  // Parameters, under the instance's parameter lock (background threads
+  // read them while the application sets them). SetParam applies the
+  // setting rules of params.h for `state` and, on a running instance, the
+  // change itself (cache size, checkpoint depth, version store size,
+  // extension size).
+  Status SetParam(uint32_t id, uint64_t integer, const char* str, ParamState state);
+  Status GetParam(uint32_t id, uint64_t* integer, char* buffer, unsigned long cb_max) const;
   uint64_t Param(uint32_t id) const;
   std::string ParamString(uint32_t id) const;
-  // Applies a parameter changed at run time (cache size, checkpoint depth,
-  // version store size, extension size, online defrag).
-  void OnParamChanged(uint32_t id);
 
   // --- lifecycle ---
   // Recovers from the log (if any) and starts the background threads.
@@ -138,6 +140,12 @@ class Instance {
   Database* FindDatabase(uint32_t db_id);
   Database* FindDatabaseByPath(const std::string& path);
   std::vector<uint32_t> AttachedDatabases();
+  // JetOpenDatabase: finds the attached database and records `session` as
+  // its user in one step, so a concurrent detach cannot free it in
+  // between. Errors: JET_errDatabaseNotFound (not attached, or being
+  // detached).
+  Status OpenDatabase(Session* session, const std::string& path, uint32_t* db_id,
+                      bool* read_only);
   // Sessions holding the database open (JetOpenDatabase), for detach.
   void AddDatabaseUser(uint32_t db_id, int delta);
 
@@ -195,6 +203,7 @@ class Instance {
   class Resolver;
   friend class Resolver;
 
+  void OnParamChanged(uint32_t id);
   Status OpenLog(uint32_t grbit);
   Status Recover(uint32_t grbit);
   Status StartBackground();
@@ -223,8 +232,8 @@ class Instance {
   Env* const env_;
   const std::string name_;
   const std::string display_name_;
-  ParamValues params_;
   mutable Mutex params_mu_;
+  ParamValues params_ GUARDED_BY(params_mu_);
   uint32_t page_size_ = 4096;
   std::atomic<InstanceState> state_{InstanceState::kCreated};
 
@@ -246,6 +255,7 @@ class Instance {
   Mutex dbs_mu_;
   std::map<uint32_t, std::unique_ptr<Database>> dbs_ GUARDED_BY(dbs_mu_);
   std::map<uint32_t, int> db_users_ GUARDED_BY(dbs_mu_);
+  std::set<uint32_t> detaching_ GUARDED_BY(dbs_mu_);
   std::map<uint32_t, uint32_t> next_objid_ GUARDED_BY(dbs_mu_);
 
   Mutex sessions_mu_;

@@ -5,6 +5,7 @@
 #include "engine/defrag/online_defrag.h"
 #include "engine/instance/instance.h"
 #include "engine/instance/log_records.h"
+#include "engine/instance/session.h"
 #include "esent.h"
 
 namespace jetsvc {
@@ -29,6 +30,21 @@ std::vector<uint32_t> Instance::AttachedDatabases() {
   std::vector<uint32_t> ids;
   for (const auto& [id, db] : dbs_) ids.push_back(id);
   return ids;
+}
+
+Status Instance::OpenDatabase(Session* session, const std::string& path, uint32_t* db_id,
+                              bool* read_only) {
+  const std::string normalized = env_->NormalizePath(path);
+  MutexLock lock(&dbs_mu_);
+  for (auto& [id, db] : dbs_) {
+    if (db->path() != normalized || detaching_.count(id) != 0) continue;
+    ++db_users_[id];
+    session->RecordOpen(id);
+    *db_id = id;
+    *read_only = db->read_only();
+    return Status::OK();
+  }
+  return Status::FromCode(JET_errDatabaseNotFound, path + " is not attached");
 }
 
 void Instance::AddDatabaseUser(uint32_t db_id, int delta) {
@@ -157,6 +173,7 @@ Status Instance::DetachDatabase(const std::string& raw_path, uint32_t /*grbit*/)
     targets.push_back(db->id());
   }
   {
+    // No user, and none can come: opens skip a database being detached.
     MutexLock lock(&dbs_mu_);
     for (uint32_t id : targets) {
       if (db_users_.count(id) != 0) {
@@ -164,7 +181,16 @@ Status Instance::DetachDatabase(const std::string& raw_path, uint32_t /*grbit*/)
                                 dbs_[id]->path() + " is open in a session: close it first");
       }
     }
+    for (uint32_t id : targets) detaching_.insert(id);
   }
+  struct DetachingGuard {
+    Instance* instance;
+    const std::vector<uint32_t>& ids;
+    ~DetachingGuard() {
+      MutexLock lock(&instance->dbs_mu_);
+      for (uint32_t id : ids) instance->detaching_.erase(id);
+    }
+  } guard{this, targets};
   // Defrag tasks end first (they take the apply mutex).
   for (uint32_t id : targets) {
     uint32_t passes = 0;

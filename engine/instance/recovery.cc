@@ -29,7 +29,12 @@ Status Instance::OpenLog(uint32_t grbit) {
     committer_ = std::make_unique<Committer>(&versions_, cache_.get(), log_.get(),
                                              resolver_.get());
   };
-  if (!params_.LoggingEnabled()) {
+  bool logging = false;
+  {
+    MutexLock lock(&params_mu_);
+    logging = params_.LoggingEnabled();
+  }
+  if (!logging) {
     make_log(nullptr);
     return Status::OK();
   }

@@ -66,8 +66,11 @@ class Session {
   // transaction, `fallback_snapshot` (from a SnapshotGuard).
   ReadView View(uint64_t fallback_snapshot) const;
 
-  // JetOpenDatabase / JetCloseDatabase bookkeeping.
+  // JetOpenDatabase / JetCloseDatabase bookkeeping. OpenDatabase also
+  // counts the session as a user of the database; RecordOpen only notes it
+  // (Instance::OpenDatabase has counted it already).
   void OpenDatabase(uint32_t db_id);
+  void RecordOpen(uint32_t db_id) { ++open_dbs_[db_id]; }
   Status CloseDatabase(uint32_t db_id);
   bool HasDatabaseOpen(uint32_t db_id) const { return open_dbs_.count(db_id) != 0; }
   const std::map<uint32_t, int>& open_databases() const { return open_dbs_; }

@@ -229,6 +229,16 @@ Status ParseIndexKey(const TableDef& table, const std::string& key,
   return Status::OK();
 }
 
+Status MakeIndexDef(const TableDef& table, const IndexSpec& spec, IndexDef* index) {
+  *index = IndexDef();
+  index->name = spec.name;
+  index->grbit = spec.grbit;
+  index->density = spec.density;
+  index->cb_key_most = spec.cb_key_most;
+  JET_RETURN_IF_ERROR(CheckIndexDef(table, index));
+  return ParseIndexKey(table, spec.key, &index->segments);
+}
+
 Status CreateTable(Session* session, uint32_t db_id, const TableSpec& spec,
                    TableCreateResult* result, std::unique_ptr<TableCursor>* opened) {
   *result = TableCreateResult();
@@ -275,12 +285,7 @@ Status CreateTable(Session* session, uint32_t db_id, const TableSpec& spec,
   for (size_t i = 0; i < spec.indexes.size(); ++i) {
     const IndexSpec& index_spec = spec.indexes[i];
     IndexDef index;
-    index.name = index_spec.name;
-    index.grbit = index_spec.grbit;
-    index.density = index_spec.density;
-    index.cb_key_most = index_spec.cb_key_most;
-    Status status = CheckIndexDef(def, &index);
-    if (status.ok()) status = ParseIndexKey(def, index_spec.key, &index.segments);
+    Status status = MakeIndexDef(def, index_spec, &index);
     if (status.ok() && !index_names.insert(FoldName(index.name)).second) {
       status = Status::FromCode(JET_errIndexDuplicate, "index '" + index.name + "' is defined twice");
     }

@@ -71,6 +71,9 @@ Status DeleteTable(Session* session, uint32_t db_id, const std::string& name);
 
 // Validates a column description and fills `column` (without its id).
 Status MakeColumnDef(const ColumnSpec& spec, ColumnDef* column);
+// Validates an index description against the table and fills `index`
+// (without its objid): name, grbits, density, cbKeyMost, key segments.
+Status MakeIndexDef(const TableDef& table, const IndexSpec& spec, IndexDef* index);
 // Parses szKey ("+name\0-name\0\0") against the table's columns.
 // Errors: JET_errInvalidParameter (malformed), JET_errColumnNotFound.
 Status ParseIndexKey(const TableDef& table, const std::string& key,

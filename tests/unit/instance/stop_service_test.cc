@@ -256,8 +256,8 @@ TEST_F(DefragTest, StopServiceHaltsDefragWithinMilliseconds) {
 
 TEST_F(DefragTest, DisabledDefragDoesNothingAndSucceeds) {
   Open(true);
-  instance_->params().Set(JET_paramEnableOnlineDefrag, JET_OnlineDefragDisable, nullptr,
-                          ParamState::kInstanceInitialized).PermitUnchecked();
+  ASSERT_OK(instance_->SetParam(JET_paramEnableOnlineDefrag, JET_OnlineDefragDisable, nullptr,
+                                ParamState::kInstanceInitialized));
   ASSERT_OK(instance_->StartDefrag(db_id_, 0, 0));
   EXPECT_FALSE(instance_->DefragRunning());
   Close();
