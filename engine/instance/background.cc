@@ -121,19 +121,21 @@ Status Instance::UpdateCheckpoint(bool force) {
   if (log_ == nullptr || !log_->enabled() || state() == InstanceState::kFailed) {
     return Status::OK();
   }
+  MutexLock writer(&checkpoint_mu_);
   CheckpointData data;
   {
+    // The position and the databases' dbtimes, taken together.
     MutexLock apply(&apply_mu_);
     const Lsn checkpoint = ComputeCheckpoint();
     if (!force && checkpoint == checkpoint_lsn_.load()) return Status::OK();
-    // The log must reach the checkpoint before the file names it.
-    JET_RETURN_IF_ERROR(log_->WaitDurable(checkpoint));
     data = MakeCheckpointData(checkpoint, false);
-    data.sequence = checkpoint_sequence_;
-    JET_RETURN_IF_ERROR(WriteCheckpointFile(env_, CheckpointPath(), &data));
-    checkpoint_sequence_ = data.sequence;
-    checkpoint_lsn_ = checkpoint;
   }
+  // The log must reach the checkpoint before the file names it.
+  JET_RETURN_IF_ERROR(log_->WaitDurable(data.checkpoint));
+  data.sequence = checkpoint_sequence_;
+  JET_RETURN_IF_ERROR(WriteCheckpointFile(env_, CheckpointPath(), &data));
+  checkpoint_sequence_ = data.sequence;
+  checkpoint_lsn_ = data.checkpoint;
   if (log_->writer()->options().circular) {
     JET_RETURN_IF_ERROR(log_->writer()->DeleteGenerationsBelow(LsnGeneration(data.checkpoint)));
   }

@@ -227,6 +227,7 @@ Status Instance::TermClean(bool /*abrupt*/) {
     for (Session* session : sessions) delete session;
   }
   JET_RETURN_IF_ERROR(CleanupOnce());
+  MutexLock checkpoint_writer(&checkpoint_mu_);
   MutexLock apply(&apply_mu_);
   uint64_t written = 0;
   JET_RETURN_IF_ERROR(cache_->FlushAll(BufferCache::kAllDatabases, &written));

@@ -249,7 +249,11 @@ class Instance {
   // The apply mutex: every page change happens under it (DESIGN.md D5).
   Mutex apply_mu_ ACQUIRED_BEFORE(dbs_mu_);
   uint64_t commit_in_progress_begin_ GUARDED_BY(apply_mu_) = 0;
-  uint64_t checkpoint_sequence_ GUARDED_BY(apply_mu_) = 0;
+  // Serializes writers of the checkpoint file; taken before apply_mu_, and
+  // held (without apply_mu_) across the log wait and the file's sync, so
+  // commits do not stall behind checkpoint I/O.
+  Mutex checkpoint_mu_ ACQUIRED_BEFORE(apply_mu_);
+  uint64_t checkpoint_sequence_ GUARDED_BY(checkpoint_mu_) = 0;
   std::vector<std::pair<uint64_t, TreeId>> pending_drops_ GUARDED_BY(apply_mu_);
 
   Mutex dbs_mu_;

@@ -47,6 +47,7 @@ Status Instance::OpenLog(uint32_t grbit) {
     std::unique_ptr<LogWriter> writer;
     JET_RETURN_IF_ERROR(LogWriter::Create(env_, options, &writer));
     make_log(std::move(writer));
+    MutexLock checkpoint_writer(&checkpoint_mu_);
     MutexLock apply(&apply_mu_);
     uint64_t lsn = 0;
     JET_RETURN_IF_ERROR(AppendAndFlush(EncodeMarkRecord(kLogInit, env_->WallMicros()), &lsn));
@@ -92,7 +93,10 @@ Status Instance::Recover(uint32_t grbit) {
     return Status::FromCode(JET_errBadCheckpointSignature,
                             CheckpointPath() + " belongs to another log stream");
   }
-  checkpoint_sequence_ = checkpoint.sequence;
+  {
+    MutexLock checkpoint_writer(&checkpoint_mu_);
+    checkpoint_sequence_ = checkpoint.sequence;
+  }
 
   const bool ignore_missing = (grbit & JET_bitReplayIgnoreMissingDB) != 0;
   std::set<uint32_t> ignored;  // databases whose records are skipped
@@ -238,6 +242,7 @@ Status Instance::Recover(uint32_t grbit) {
   committer_->set_last_seq(last_seq);
   cache_->set_log(log_.get());
 
+  MutexLock checkpoint_writer(&checkpoint_mu_);
   MutexLock apply(&apply_mu_);
   for (uint32_t id : AttachedDatabases()) JET_RETURN_IF_ERROR(FindDatabase(id)->LoadDirectory());
   if (pending) {

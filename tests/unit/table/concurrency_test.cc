@@ -9,7 +9,9 @@
 // accounts order the transactions without a cycle, and the table ends
 // with each chain's last value.
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -156,7 +158,10 @@ TEST_F(ConcurrencyTest, ConflictingTransactionsAreSerializable) {
       }
       std::mt19937_64 rng(seed * 31 + static_cast<uint64_t>(t));
       for (int i = 0; i < kTransactionsPerThread; ++i) {
-        for (int attempt = 0; attempt < 1000; ++attempt) {
+        // Retry after a conflict with a growing, jittered pause, as a
+        // client of ESE would: an immediate retry only meets the same
+        // lock holder again.
+        for (int attempt = 0; attempt < 100000; ++attempt) {
           Committed record{t, {}};
           const Status status = RunTransaction(session, cursor.get(), &rng, &next_value, &record);
           if (status.ok()) {
@@ -170,6 +175,8 @@ TEST_F(ConcurrencyTest, ConflictingTransactionsAreSerializable) {
             return;
           }
           ++conflicts;
+          std::this_thread::sleep_for(
+              std::chrono::microseconds(rng() % (20 * std::min(attempt + 1, 50))));
         }
       }
       cursor.reset();
