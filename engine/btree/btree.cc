@@ -129,7 +129,7 @@ Status BTree::Get(std::string_view key, std::string* value, uint8_t* flags, bool
 }
 
 Status BTree::Put(Mtr* mtr, Space* space, std::string_view key, std::string_view value,
-                  uint8_t flags) {
+                  uint8_t flags, const BeforeChange* before, bool reserve) {
   const uint32_t page_size = cache_->page_size();
   if (key.size() + value.size() > MaxNodePayload(page_size)) {
     return Status::FromCode(JET_errRecordTooBig,
@@ -138,9 +138,11 @@ Status BTree::Put(Mtr* mtr, Space* space, std::string_view key, std::string_view
                                 std::to_string(MaxNodePayload(page_size)));
   }
   WriterLock lock(&latch_);
-  uint32_t worst_case = 0;
-  JET_RETURN_IF_ERROR(WorstCasePages(&worst_case));
-  JET_RETURN_IF_ERROR(space->Reserve(mtr, worst_case));
+  if (reserve) {
+    uint32_t worst_case = 0;
+    JET_RETURN_IF_ERROR(WorstCasePages(&worst_case));
+    JET_RETURN_IF_ERROR(space->Reserve(mtr, worst_case));
+  }
   std::vector<PathEntry> path;
   uint32_t leaf = 0;
   JET_RETURN_IF_ERROR(FindLeaf(key, &path, &leaf));
@@ -148,6 +150,14 @@ Status BTree::Put(Mtr* mtr, Space* space, std::string_view key, std::string_view
   JET_RETURN_IF_ERROR(mtr->GetPage(db_, leaf, &page));
   bool found = false;
   const int slot = page->LowerBound(key, &found);
+  if (before != nullptr) {
+    if (found) {
+      const NodeView old = page->node(slot);
+      (*before)(true, old.value, old.flags);
+    } else {
+      (*before)(false, std::string_view(), 0);
+    }
+  }
   if (found) {
     const NodeView old = page->node(slot);
     const uint32_t old_footprint = Page::NodeFootprint(old.key.size(), old.value.size());
@@ -267,17 +277,24 @@ Status BTree::InsertIntoPage(Mtr* mtr, Space* space, std::vector<PathEntry>* pat
                         EncodeChild(right_pgno), 0);
 }
 
-Status BTree::SetDeleted(Mtr* mtr, std::string_view key, bool deleted, bool* found) {
+Status BTree::SetDeleted(Mtr* mtr, std::string_view key, bool deleted, bool* found,
+                         const BeforeChange* before) {
   WriterLock lock(&latch_);
   uint32_t leaf = 0;
   JET_RETURN_IF_ERROR(FindLeaf(key, nullptr, &leaf));
   Page* page = nullptr;
   JET_RETURN_IF_ERROR(mtr->GetPage(db_, leaf, &page));
   const int slot = page->LowerBound(key, found);
-  if (!*found) return Status::OK();
-  const uint8_t flags = page->node(slot).flags;
-  page->SetNodeFlags(slot, deleted ? static_cast<uint8_t>(flags | kNodeDeleted)
-                                   : static_cast<uint8_t>(flags & ~kNodeDeleted));
+  if (!*found) {
+    if (before != nullptr) (*before)(false, std::string_view(), 0);
+    return Status::OK();
+  }
+  const NodeView node = page->node(slot);
+  if (before != nullptr) (*before)(true, node.value, node.flags);
+  const uint8_t flags = node.flags;
+  const uint8_t wanted = deleted ? static_cast<uint8_t>(flags | kNodeDeleted)
+                                 : static_cast<uint8_t>(flags & ~kNodeDeleted);
+  if (wanted != flags) page->SetNodeFlags(slot, wanted);
   return Status::OK();
 }
 

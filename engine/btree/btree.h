@@ -27,6 +27,7 @@
 #define JETSVC_ENGINE_BTREE_BTREE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,13 @@ struct BTreeStats {
   std::vector<uint32_t> pages;   // every page of the tree
 };
 
+// Called by BTree::Put/SetDeleted with the node as it is before the change
+// (present or not), while the tree latch is held exclusively and before the
+// page changes — the version store records before-images there
+// (version_store.h invariant 5).
+using BeforeChange =
+    std::function<void(bool existed, std::string_view old_value, uint8_t old_flags)>;
+
 class BTree {
  public:
   BTree(BufferCache* cache, uint32_t db, uint32_t objid, uint32_t root_pgno);
@@ -86,12 +94,14 @@ class BTree {
   // --- writer operations: apply mutex held; latch taken inside ---
   // Inserts or replaces the node for `key`; clears the deleted flag unless
   // `flags` carries it. Errors: JET_errRecordTooBig if the node exceeds
-  // MaxNodePayload.
+  // MaxNodePayload. `reserve` false skips reserving pages for a split (the
+  // caller reserved them, e.g. for a whole commit).
   Status Put(Mtr* mtr, Space* space, std::string_view key, std::string_view value,
-             uint8_t flags = 0);
-  // Sets or clears the deleted flag of an existing node. *found says if the
-  // key existed.
-  Status SetDeleted(Mtr* mtr, std::string_view key, bool deleted, bool* found);
+             uint8_t flags = 0, const BeforeChange* before = nullptr, bool reserve = true);
+  // Sets or clears the deleted flag of an existing node (no change if it
+  // already has that state). *found says if the key existed.
+  Status SetDeleted(Mtr* mtr, std::string_view key, bool deleted, bool* found,
+                    const BeforeChange* before = nullptr);
   // Removes the node physically, merging underfull pages. *found says if
   // the key existed.
   Status Remove(Mtr* mtr, Space* space, std::string_view key, bool* found);

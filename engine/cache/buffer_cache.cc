@@ -54,7 +54,7 @@ struct Frame {
 
   uint32_t db = 0;
   uint32_t pgno = 0;
-  std::unique_ptr<char[]> data;
+  char* data = nullptr;  // page_size bytes inside one of the cache's slabs
   // The fields below are guarded by BufferCache::mu_.
   State state = State::kFree;
   int pins = 0;
@@ -90,7 +90,7 @@ PageRef& PageRef::operator=(PageRef&& other) noexcept {
   return *this;
 }
 
-char* PageRef::data() const { return frame_->data.get(); }
+char* PageRef::data() const { return frame_->data; }
 uint32_t PageRef::page_number() const { return frame_->pgno; }
 uint32_t PageRef::database() const { return frame_->db; }
 uint64_t PageRef::stamp() const { return frame_->stamp.load(std::memory_order_acquire); }
@@ -208,7 +208,7 @@ Status BufferCache::Pin(uint32_t db, uint32_t pgno, bool read, Frame** result) {
     frame->writing = false;
     map_[key] = frame;
     if (!read) {
-      std::memset(frame->data.get(), 0, page_size_);
+      std::memset(frame->data, 0, page_size_);
       frame->state = Frame::State::kValid;
       frame->stamp.store(next_stamp_++, std::memory_order_release);
       *result = frame;
@@ -221,10 +221,10 @@ Status BufferCache::Pin(uint32_t db, uint32_t pgno, bool read, Frame** result) {
     mu_.Unlock();
     size_t got = 0;
     Status status = file->Read(static_cast<uint64_t>(pgno) * page_size_, page_size_,
-                               frame->data.get(), &got);
+                               frame->data, &got);
     if (status.ok()) {
-      if (got < page_size_) std::memset(frame->data.get() + got, 0, page_size_ - got);
-      status = Page(frame->data.get(), page_size_).Verify(pgno);
+      if (got < page_size_) std::memset(frame->data + got, 0, page_size_ - got);
+      status = Page(frame->data, page_size_).Verify(pgno);
       if (status.IsError()) {
         status = Status::FromCode(status.code(), std::string(status.message()) + " in " +
                                                      file->path());
@@ -259,17 +259,25 @@ Status BufferCache::GetVictim(Frame** result) {
   mu_.AssertHeld();
   for (int attempt = 0; attempt < 64; ++attempt) {
     if (frames_.size() < max_pages_) {
-      auto frame = std::make_unique<Frame>();
-      frame->data.reset(new char[page_size_]);
+      // Frames and their pages come in slabs, so a large cache is a few
+      // thousand allocations, not one per page (JetTerm frees it fast).
+      if (frame_slabs_.empty() || slab_used_ == kFramesPerSlab) {
+        frame_slabs_.push_back(std::make_unique<Frame[]>(kFramesPerSlab));
+        page_slabs_.push_back(std::make_unique<char[]>(size_t{kFramesPerSlab} * page_size_));
+        slab_used_ = 0;
+      }
+      Frame* frame = &frame_slabs_.back()[slab_used_];
+      frame->data = page_slabs_.back().get() + size_t{slab_used_} * page_size_;
+      ++slab_used_;
       frame->pins = 1;
-      *result = frame.get();
-      frames_.push_back(std::move(frame));
+      *result = frame;
+      frames_.push_back(frame);
       return Status::OK();
     }
     Frame* dirty_candidate = nullptr;
     const size_t n = frames_.size();
     for (size_t step = 0; step < 2 * n; ++step) {
-      Frame* frame = frames_[clock_hand_].get();
+      Frame* frame = frames_[clock_hand_];
       clock_hand_ = (clock_hand_ + 1) % n;
       if (frame->pins > 0 || frame->state == Frame::State::kLoading) continue;
       if (frame->state == Frame::State::kFree || frame->state == Frame::State::kFailed) {
@@ -401,11 +409,14 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
       Copy& copy = copies[i];
       char* dst = buffer.get() + (i - index) * page_size_;
       copy.frame->latch.LockShared();
-      std::memcpy(dst, copy.frame->data.get(), page_size_);
+      std::memcpy(dst, copy.frame->data, page_size_);
       {
+        // Copied: the pin can go (the frame stays dirty and `writing`, so
+        // it is neither evicted nor written by anyone else meanwhile).
         MutexLock lock(&mu_);
         copy.stamp = copy.frame->stamp.load(std::memory_order_acquire);
         copy.wal_lsn = copy.frame->wal_lsn;
+        --copy.frame->pins;
       }
       copy.frame->latch.UnlockShared();
       max_wal_lsn = std::max(max_wal_lsn, copy.wal_lsn);
@@ -420,9 +431,17 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
       const size_t count = run_end - index;
       status = file->Write(static_cast<uint64_t>(copies[index].pgno) * page_size_,
                            std::string_view(buffer.get(), count * page_size_));
-      if (status.ok()) *bytes_written += count * page_size_;
+      if (status.ok()) {
+        *bytes_written += count * page_size_;
+        bytes_submitted_.fetch_add(count * page_size_, std::memory_order_relaxed);
+      }
     }
     index = run_end;
+  }
+  // Pages of runs never reached (an error) are still pinned.
+  if (index < copies.size()) {
+    MutexLock lock(&mu_);
+    for (size_t i = index; i < copies.size(); ++i) --copies[i].frame->pins;
   }
   const size_t written_count = status.ok() ? copies.size() : index;
   if (status.ok()) status = file->Sync();
@@ -433,7 +452,6 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
     Copy& copy = copies[i];
     Frame* frame = copy.frame;
     frame->writing = false;
-    --frame->pins;
     if (!status.ok() || i >= written_count) continue;
     ++stats_.writes;
     stats_.bytes_written += page_size_;
@@ -505,6 +523,7 @@ uint64_t BufferCache::DirtyPageCount() {
 CacheStats BufferCache::Stats() {
   MutexLock lock(&mu_);
   CacheStats stats = stats_;
+  stats.bytes_submitted = bytes_submitted_.load(std::memory_order_relaxed);
   stats.frames_in_use = map_.size();
   stats.dirty_pages = dirty_.size();
   return stats;
@@ -513,14 +532,14 @@ CacheStats BufferCache::Stats() {
 Status BufferCache::AssertValid() {
   MutexLock lock(&mu_);
   size_t dirty_frames = 0;
-  for (const auto& frame : frames_) {
+  for (Frame* frame : frames_) {
     if (frame->dirty) {
       ++dirty_frames;
       if (frame->rec_lsn >= frame->wal_lsn) {
         return Status::Corruption("cache: rec_lsn not before wal_lsn for page " +
                                   std::to_string(frame->pgno));
       }
-      if (dirty_.count({frame->rec_lsn, frame.get()}) == 0) {
+      if (dirty_.count({frame->rec_lsn, frame}) == 0) {
         return Status::Corruption("cache: dirty page missing from the dirty set");
       }
     }

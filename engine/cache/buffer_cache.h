@@ -93,8 +93,9 @@ struct CacheStats {
   uint64_t frames_in_use = 0;
   uint64_t dirty_pages = 0;
   uint64_t reads = 0;
-  uint64_t writes = 0;          // pages written
-  uint64_t bytes_written = 0;
+  uint64_t writes = 0;          // pages written (and synced)
+  uint64_t bytes_written = 0;   // their bytes
+  uint64_t bytes_submitted = 0;  // bytes handed to the file so far, sync or not
   uint64_t evictions = 0;
 };
 
@@ -182,7 +183,11 @@ class BufferCache {
   Mutex mu_;
   CondVar io_done_{&mu_};
   uint64_t max_pages_ GUARDED_BY(mu_);
-  std::vector<std::unique_ptr<Frame>> frames_ GUARDED_BY(mu_);
+  static constexpr uint32_t kFramesPerSlab = 1024;
+  std::vector<std::unique_ptr<Frame[]>> frame_slabs_ GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<char[]>> page_slabs_ GUARDED_BY(mu_);
+  uint32_t slab_used_ GUARDED_BY(mu_) = 0;   // frames taken from the last slab
+  std::vector<Frame*> frames_ GUARDED_BY(mu_);  // every frame, for the clock
   std::unordered_map<Key, Frame*> map_ GUARDED_BY(mu_);
   struct FileEntry {
     File* file = nullptr;
@@ -194,6 +199,7 @@ class BufferCache {
   CacheStats stats_ GUARDED_BY(mu_);
   std::atomic<uint64_t> next_stamp_{1};
   std::atomic<bool> writes_disabled_{false};
+  std::atomic<uint64_t> bytes_submitted_{0};
 };
 
 }  // namespace jetsvc

@@ -18,8 +18,6 @@ namespace jetsvc {
 namespace {
 constexpr auto kFlusherPeriod = std::chrono::milliseconds(100);
 constexpr auto kQuiescePeriod = std::chrono::milliseconds(5);
-// Pages per write batch while quiescing (progress shows between batches).
-constexpr size_t kQuiesceBatchPages = 8192;
 constexpr auto kCleanerPeriod = std::chrono::milliseconds(50);
 constexpr size_t kFlushBatchPages = 512;
 }  // namespace
@@ -72,18 +70,13 @@ void Instance::FlusherLoop() {
 
 Status Instance::QuiesceFlush() {
   for (int round = 0; round < 16; ++round) {
-    // Sorted by database and page number: sequential writes, adjacent
-    // pages coalesced by the cache.
+    // Sorted by database and page number, in one call: sequential writes of
+    // coalesced runs and one sync per database at the end.
     auto pages = cache_->AllDirty(BufferCache::kAllDatabases);
     if (pages.empty()) break;
-    for (size_t begin = 0; begin < pages.size(); begin += kQuiesceBatchPages) {
-      const size_t end = std::min(pages.size(), begin + kQuiesceBatchPages);
-      uint64_t written = 0;
-      JET_RETURN_IF_ERROR(cache_->WritePages(
-          std::vector<std::pair<uint32_t, uint32_t>>(pages.begin() + begin, pages.begin() + end),
-          &written));
-      bytes_flushed_ += written;
-    }
+    uint64_t written = 0;
+    JET_RETURN_IF_ERROR(cache_->WritePages(std::move(pages), &written));
+    bytes_flushed_ += written;
   }
   return UpdateCheckpoint(/*force=*/false);
 }

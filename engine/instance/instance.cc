@@ -378,7 +378,7 @@ InstanceStats Instance::Stats() {
   stats.dirty_pages = cache.dirty_pages;
   stats.dirty_bytes = cache.dirty_pages * page_size_;
   stats.pages_flushed = cache.writes;
-  stats.bytes_flushed = cache.bytes_written;
+  stats.bytes_flushed = cache.bytes_submitted;
   stats.version_store_bytes = versions_.bytes();
   stats.records_replayed = records_replayed_.load();
   stats.commits = commits_.load();

@@ -81,7 +81,7 @@ Status Instance::StopService(uint32_t grbit) {
       return Fail(flushed);
     }
     if (!quiesce_.exchange(true)) {
-      stop_bytes_base_ = cache_->Stats().bytes_written;
+      stop_bytes_base_ = cache_->Stats().bytes_submitted;
       stop_started_micros_ = env_->NowMicros();
     }
     MutexLock bg(&bg_mu_);
@@ -105,7 +105,7 @@ Status Instance::StopServiceLegacy() {
   ++cleanup_requests_;
   stop_requested_ = true;
   if (stop_started_micros_.load() == 0) {
-    stop_bytes_base_ = cache_->Stats().bytes_written;
+    stop_bytes_base_ = cache_->Stats().bytes_submitted;
     stop_started_micros_ = env_->NowMicros();
   }
   bg_cv_.SignalAll();

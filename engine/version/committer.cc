@@ -197,23 +197,23 @@ Status Committer::ApplyOp(const IntentOp& op, uint64_t seq, uint32_t index,
       std::shared_ptr<BTree> tree;
       Space* space = nullptr;
       JET_RETURN_IF_ERROR(resolver_->Resolve(op.tree, &tree, &space));
-      std::string before;
-      uint8_t flags = 0;
-      bool found = false;
-      {
-        ReaderLock lock(tree->latch());
-        JET_RETURN_IF_ERROR(tree->Get(op.key, &before, &flags, &found));
-      }
-      const bool existed = found && (flags & kNodeDeleted) == 0;
       const bool is_delete = op.kind == IntentOpKind::kDelete;
-      if (is_delete && !existed) break;  // inserted and deleted by this commit
-      if (record_versions) {
+      // The before-image goes into the version store under the tree latch,
+      // before the page changes (one descent for both).
+      const BeforeChange record_version = [&](bool found, std::string_view old_value,
+                                              uint8_t old_flags) {
+        const bool existed = found && (old_flags & kNodeDeleted) == 0;
+        if (!record_versions || (is_delete && !existed)) return;
+        const std::string before(old_value);
         versions_->AddVersion(op.tree, op.key, commit_ts, existed ? &before : nullptr, is_delete);
-      }
+      };
       if (is_delete) {
-        JET_RETURN_IF_ERROR(tree->SetDeleted(&mtr, op.key, true, &found));
+        bool found = false;
+        JET_RETURN_IF_ERROR(tree->SetDeleted(&mtr, op.key, true, &found, &record_version));
       } else {
-        JET_RETURN_IF_ERROR(tree->Put(&mtr, space, op.key, op.value));
+        // Pages were reserved for the whole commit (ReserveSpace).
+        JET_RETURN_IF_ERROR(tree->Put(&mtr, space, op.key, op.value, 0, &record_version,
+                                      /*reserve=*/!record_versions));
       }
       break;
     }

@@ -225,13 +225,17 @@ uint64_t VersionStore::Cleanup(std::vector<PurgeItem>* purge) {
   uint64_t dropped = 0;
   for (auto it = chains_.begin(); it != chains_.end();) {
     Chain& chain = it->second;
-    while (!chain.versions.empty() && chain.versions.front().commit_ts <= oldest) {
-      const Version& version = chain.versions.front();
+    size_t drop = 0;
+    while (drop < chain.versions.size() && chain.versions[drop].commit_ts <= oldest) {
+      const Version& version = chain.versions[drop];
       ChangeBytes(-(kVersionOverhead +
                     static_cast<int64_t>(it->first.size() - 8 + version.before.size())));
-      chain.versions.pop_front();
-      --version_count_;
-      ++dropped;
+      ++drop;
+    }
+    if (drop > 0) {
+      chain.versions.erase(chain.versions.begin(), chain.versions.begin() + drop);
+      version_count_ -= drop;
+      dropped += drop;
     }
     if (chain.versions.empty() && chain.owner == nullptr) {
       it = chains_.erase(it);

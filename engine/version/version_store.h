@@ -164,7 +164,9 @@ class VersionStore {
   struct Chain {
     Transaction* owner = nullptr;
     int owner_level = 0;
-    std::deque<Version> versions;
+    // Oldest first; usually one (a vector: a deque allocates a whole block
+    // per key).
+    std::vector<Version> versions;
   };
   struct Purge {
     uint64_t commit_ts;

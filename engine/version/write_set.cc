@@ -18,6 +18,8 @@ int64_t WriteSet::Add(TreeId tree, std::string_view key, std::string_view value,
     stack.back().value.assign(value);
   } else {
     stack.push_back(WriteEntry{level, deleted, std::string(value)});
+    if (touched_.size() <= static_cast<size_t>(level)) touched_.resize(level + 1);
+    touched_[level].push_back(Touched{tree, std::string(key)});
   }
   delta += static_cast<int64_t>(EntryBytes(key, stack.back()));
   bytes_ = static_cast<size_t>(static_cast<int64_t>(bytes_) + delta);
@@ -52,19 +54,28 @@ bool WriteSet::HasTreeOp(TreeId tree, TreeOpKind kind) const {
   return false;
 }
 
+int64_t WriteSet::PopLevels(const Touched& touched, int level) {
+  auto tree_it = trees_.find(touched.tree);
+  if (tree_it == trees_.end()) return 0;
+  TreeWrites& writes = tree_it->second;
+  auto it = writes.find(touched.key);
+  if (it == writes.end()) return 0;
+  int64_t freed = 0;
+  WriteStack& stack = it->second;
+  while (!stack.empty() && stack.back().level >= level) {
+    freed += static_cast<int64_t>(EntryBytes(it->first, stack.back()));
+    stack.pop_back();
+  }
+  if (stack.empty()) writes.erase(it);
+  if (writes.empty()) trees_.erase(tree_it);
+  return freed;
+}
+
 int64_t WriteSet::RollbackTo(int level) {
   int64_t freed = 0;
-  for (auto tree_it = trees_.begin(); tree_it != trees_.end();) {
-    TreeWrites& writes = tree_it->second;
-    for (auto it = writes.begin(); it != writes.end();) {
-      WriteStack& stack = it->second;
-      while (!stack.empty() && stack.back().level >= level) {
-        freed += static_cast<int64_t>(EntryBytes(it->first, stack.back()));
-        stack.pop_back();
-      }
-      it = stack.empty() ? writes.erase(it) : std::next(it);
-    }
-    tree_it = writes.empty() ? trees_.erase(tree_it) : std::next(tree_it);
+  for (size_t l = static_cast<size_t>(level); l < touched_.size(); ++l) {
+    for (const Touched& touched : touched_[l]) freed += PopLevels(touched, level);
+    touched_[l].clear();
   }
   tree_ops_.erase(std::remove_if(tree_ops_.begin(), tree_ops_.end(),
                                  [level](const TreeOp& op) { return op.level >= level; }),
@@ -75,15 +86,26 @@ int64_t WriteSet::RollbackTo(int level) {
 
 int64_t WriteSet::CommitLevel(int level) {
   int64_t freed = 0;
-  for (auto& [tree, writes] : trees_) {
-    for (auto& [key, stack] : writes) {
+  if (static_cast<size_t>(level) < touched_.size()) {
+    std::vector<Touched> moved = std::move(touched_[level]);
+    touched_[level].clear();
+    for (Touched& touched : moved) {
+      auto tree_it = trees_.find(touched.tree);
+      if (tree_it == trees_.end()) continue;
+      auto it = tree_it->second.find(touched.key);
+      if (it == tree_it->second.end()) continue;
+      WriteStack& stack = it->second;
       if (stack.empty() || stack.back().level != level) continue;
       if (stack.size() >= 2 && stack[stack.size() - 2].level == level - 1) {
-        freed += static_cast<int64_t>(EntryBytes(key, stack[stack.size() - 2]));
+        // The key already has a level-(L-1) entry (listed there already).
+        freed += static_cast<int64_t>(EntryBytes(it->first, stack[stack.size() - 2]));
         stack[stack.size() - 2] = std::move(stack.back());
         stack.pop_back();
+        stack.back().level = level - 1;
+      } else {
+        stack.back().level = level - 1;
+        touched_[level - 1].push_back(std::move(touched));
       }
-      stack.back().level = level - 1;
     }
   }
   for (TreeOp& op : tree_ops_) {
@@ -96,6 +118,7 @@ int64_t WriteSet::CommitLevel(int level) {
 void WriteSet::Clear() {
   trees_.clear();
   tree_ops_.clear();
+  touched_.clear();
   bytes_ = 0;
 }
 

@@ -5,7 +5,9 @@
 // levels >= L; committing level L > 1 folds them into level L-1. At the
 // level-0 commit the top entry of each key is what gets applied. Tree
 // operations (create/drop a B+tree, for DDL) are kept in order with their
-// level.
+// level. Each level also lists the keys whose top entry it wrote, so
+// folding or rolling back a level costs only that level's keys (a
+// JetUpdate is a level of its own).
 //
 // Thread contract: owned by one session; not thread-safe.
 
@@ -78,8 +80,17 @@ class WriteSet {
     return key.size() + entry.value.size() + 48;
   }
 
+  struct Touched {
+    TreeId tree;
+    std::string key;
+  };
+  // Drops entries of levels >= level from one key's stack; returns bytes.
+  int64_t PopLevels(const Touched& touched, int level);
+
   std::map<TreeId, TreeWrites> trees_;
   std::vector<TreeOp> tree_ops_;
+  // touched_[level]: keys that got an entry of that level (index = level).
+  std::vector<std::vector<Touched>> touched_;
   size_t bytes_ = 0;
 };
 
