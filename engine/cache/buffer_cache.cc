@@ -105,8 +105,8 @@ void PageRef::Reset() NO_THREAD_SAFETY_ANALYSIS {
 
 // --- BufferCache ---
 
-BufferCache::BufferCache(Env* env, uint32_t page_size, uint64_t max_pages)
-    : env_(env), page_size_(page_size), max_pages_(std::max<uint64_t>(max_pages, 16)) {}
+BufferCache::BufferCache(uint32_t page_size, uint64_t max_pages)
+    : page_size_(page_size), max_pages_(std::max<uint64_t>(max_pages, 16)) {}
 
 BufferCache::~BufferCache() = default;
 

@@ -102,7 +102,7 @@ struct CacheStats {
 class BufferCache {
  public:
   // `max_pages`: the cache size in pages (at least 16).
-  BufferCache(Env* env, uint32_t page_size, uint64_t max_pages);
+  BufferCache(uint32_t page_size, uint64_t max_pages);
   ~BufferCache();
   BufferCache(const BufferCache&) = delete;
   BufferCache& operator=(const BufferCache&) = delete;
@@ -176,7 +176,6 @@ class BufferCache {
   Status WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
                           uint64_t* bytes_written);
 
-  Env* const env_;
   const uint32_t page_size_;
   LogDurability* log_ = nullptr;
 

@@ -91,10 +91,9 @@ void EncodeHeader(const DatabaseHeader& header, char* page, uint32_t page_size) 
 
 }  // namespace
 
-Database::Database(Env* env, uint32_t db_id, std::string path, const DatabaseOptions& options,
+Database::Database(uint32_t db_id, std::string path, const DatabaseOptions& options,
                    std::unique_ptr<File> file, std::unique_ptr<FileLock> lock)
-    : env_(env),
-      id_(db_id),
+    : id_(db_id),
       path_(std::move(path)),
       options_(options),
       lock_(std::move(lock)),
@@ -189,7 +188,7 @@ Status Database::Create(Env* env, BufferCache* cache, MtrLog* mtr_log, uint32_t 
   const uint32_t initial_pages = kFirstDataPage + 16;
   JET_RETURN_IF_ERROR(file->SetSize(static_cast<uint64_t>(initial_pages) * options.page_size));
   std::unique_ptr<Database> db(
-      new Database(env, db_id, path, options, std::move(file), std::move(lock)));
+      new Database(db_id, path, options, std::move(file), std::move(lock)));
   DatabaseHeader header;
   header.signature = signature;
   header.created_micros = signature.created_micros;
@@ -244,7 +243,7 @@ Status Database::Open(Env* env, BufferCache* cache, uint32_t db_id, const std::s
     }
   }
   std::unique_ptr<Database> db(
-      new Database(env, db_id, path, options, std::move(file), std::move(lock)));
+      new Database(db_id, path, options, std::move(file), std::move(lock)));
   db->header_ = header;
   db->dbtime_.store(header.dbtime);
   cache->RegisterFile(db_id, db->file_.get());

@@ -156,7 +156,7 @@ class Database {
   void BumpSchemaEpoch() { ++schema_epoch_; }
 
  private:
-  Database(Env* env, uint32_t db_id, std::string path, const DatabaseOptions& options,
+  Database(uint32_t db_id, std::string path, const DatabaseOptions& options,
            std::unique_ptr<File> file, std::unique_ptr<FileLock> lock);
   Status AttachTrees(BufferCache* cache);
 
@@ -166,7 +166,6 @@ class Database {
     std::shared_ptr<BTree> tree;
   };
 
-  Env* const env_;
   const uint32_t id_;
   const std::string path_;
   const DatabaseOptions options_;

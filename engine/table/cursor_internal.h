@@ -26,7 +26,6 @@ class ReadScope {
   const ReadView& view() const { return view_; }
 
  private:
-  Session* const session_;
   std::optional<SnapshotGuard> guard_;
   ReadView view_;
 };

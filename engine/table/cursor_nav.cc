@@ -33,7 +33,7 @@ const std::string& AfterPad() {
 }
 }  // namespace
 
-ReadScope::ReadScope(Session* session) : session_(session) {
+ReadScope::ReadScope(Session* session) {
   if (session->trx() == nullptr) guard_.emplace(session->instance()->versions());
   view_ = session->View(guard_ ? guard_->snapshot() : 0);
 }

@@ -64,7 +64,7 @@ struct Opened {
       JET_RETURN_IF_ERROR(instance->AttachDatabase(path, 0, 0, &db_id));
     }
     session->OpenDatabase(db_id);
-    workload = std::make_unique<KvWorkload>(instance.get(), session, db_id);
+    workload = std::make_unique<KvWorkload>(session, db_id);
     if (create) {
       JET_RETURN_IF_ERROR(workload->CreateTable());
       return instance->WaitAllCommitsDurable();

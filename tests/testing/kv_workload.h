@@ -52,8 +52,8 @@ ParamValues TestParams(const std::string& dir, uint64_t log_file_kb = 256);
 
 class KvWorkload {
  public:
-  KvWorkload(Instance* instance, Session* session, uint32_t db_id)
-      : instance_(instance), session_(session), db_id_(db_id) {}
+  KvWorkload(Session* session, uint32_t db_id)
+      : session_(session), db_id_(db_id) {}
 
   // Creates the table (once per database).
   Status CreateTable();
@@ -83,7 +83,6 @@ class KvWorkload {
   Status SeekKey(int32_t k, bool* found);
   Status ReadRow(KvRow* row, int32_t* k);
 
-  Instance* const instance_;
   Session* const session_;
   const uint32_t db_id_;
   std::unique_ptr<TableCursor> cursor_;

@@ -34,7 +34,7 @@ class FaultTest : public ::testing::Test {
       JET_RETURN_IF_ERROR(instance_->AttachDatabase(db_path(), 0, 0, &db_id_));
     }
     session_->OpenDatabase(db_id_);
-    workload_ = std::make_unique<KvWorkload>(instance_.get(), session_, db_id_);
+    workload_ = std::make_unique<KvWorkload>(session_, db_id_);
     if (create) {
       JET_RETURN_IF_ERROR(workload_->CreateTable());
       return instance_->WaitAllCommitsDurable();

@@ -37,7 +37,7 @@ class StopServiceTest : public ::testing::Test {
       ASSERT_OK(instance_->AttachDatabase(dir_.Join("kv.edb"), 0, 0, &db_id_));
     }
     session_->OpenDatabase(db_id_);
-    workload_ = std::make_unique<KvWorkload>(instance_.get(), session_, db_id_);
+    workload_ = std::make_unique<KvWorkload>(session_, db_id_);
     if (create) {
       ASSERT_OK(workload_->CreateTable());
     } else {

@@ -40,7 +40,7 @@ class DifferentialTest : public ::testing::Test {
       ASSERT_OK(instance_->AttachDatabase(dir_.Join("diff.edb"), 0, 0, &db_id_));
     }
     session_->OpenDatabase(db_id_);
-    workload_ = std::make_unique<KvWorkload>(instance_.get(), session_, db_id_);
+    workload_ = std::make_unique<KvWorkload>(session_, db_id_);
     if (create) {
       ASSERT_OK(workload_->CreateTable());
     } else {
@@ -61,7 +61,7 @@ class DifferentialTest : public ::testing::Test {
     ASSERT_OK(instance_->DetachDatabase(dir_.Join("diff.edb"), 0));
     ASSERT_OK(instance_->AttachDatabase(dir_.Join("diff.edb"), 0, 0, &db_id_));
     session_->OpenDatabase(db_id_);
-    workload_ = std::make_unique<KvWorkload>(instance_.get(), session_, db_id_);
+    workload_ = std::make_unique<KvWorkload>(session_, db_id_);
     ASSERT_OK(workload_->OpenTable());
   }
 
