@@ -1,5 +1,8 @@
 #include "platform/env.h"
 
+#include <cstring>
+#include <new>
+
 #include "esent.h"
 
 namespace jetsvc {
@@ -7,6 +10,17 @@ namespace jetsvc {
 File::~File() = default;
 FileLock::~FileLock() = default;
 Env::~Env() = default;
+
+// The portable form: aligned operator new.
+void* Env::AllocateLarge(size_t bytes) {
+  void* p = ::operator new(bytes, std::align_val_t{File::kUnbufferedAlignment}, std::nothrow);
+  if (p != nullptr) std::memset(p, 0, bytes);
+  return p;
+}
+
+void Env::FreeLarge(void* p, size_t /*bytes*/) {
+  ::operator delete(p, std::align_val_t{File::kUnbufferedAlignment});
+}
 
 Status ReadFully(File* file, uint64_t offset, size_t n, char* scratch) {
   size_t got = 0;

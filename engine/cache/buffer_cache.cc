@@ -105,8 +105,8 @@ void PageRef::Reset() NO_THREAD_SAFETY_ANALYSIS {
 
 // --- BufferCache ---
 
-BufferCache::BufferCache(uint32_t page_size, uint64_t max_pages)
-    : page_size_(page_size), max_pages_(std::max<uint64_t>(max_pages, 16)) {}
+BufferCache::BufferCache(Env* env, uint32_t page_size, uint64_t max_pages)
+    : env_(env), page_size_(page_size), max_pages_(std::max<uint64_t>(max_pages, 16)) {}
 
 BufferCache::~BufferCache() = default;
 
@@ -262,8 +262,14 @@ Status BufferCache::GetVictim(Frame** result) {
       // Frames and their pages come in slabs, so a large cache is a few
       // thousand allocations, not one per page (JetTerm frees it fast).
       if (frame_slabs_.empty() || slab_used_ == kFramesPerSlab) {
+        const size_t bytes = size_t{kFramesPerSlab} * page_size_;
+        PageSlab pages(static_cast<char*>(env_->AllocateLarge(bytes)), SlabMemory{env_, bytes});
+        if (pages == nullptr) {
+          return Status::FromCode(JET_errOutOfMemory,
+                                  "cannot allocate " + std::to_string(bytes) + " bytes of cache");
+        }
         frame_slabs_.push_back(std::make_unique<Frame[]>(kFramesPerSlab));
-        page_slabs_.push_back(std::make_unique<char[]>(size_t{kFramesPerSlab} * page_size_));
+        page_slabs_.push_back(std::move(pages));
         slab_used_ = 0;
       }
       Frame* frame = &frame_slabs_.back()[slab_used_];
@@ -394,7 +400,21 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
 
   // Copy each page under its shared latch, so the writer can go on
   // changing it while the copy is being written.
-  std::unique_ptr<char[]> buffer(new char[kMaxPagesPerWrite * page_size_]);
+  // Aligned, so a run of pages can go to the disk unbuffered.
+  const size_t buffer_bytes = std::min(copies.size(), kMaxPagesPerWrite) * page_size_;
+  std::unique_ptr<char[], SlabMemory> buffer(static_cast<char*>(env_->AllocateLarge(buffer_bytes)),
+                                             SlabMemory{env_, buffer_bytes});
+  if (buffer == nullptr) {
+    Status status = Status::FromCode(JET_errOutOfMemory, "cannot allocate a write buffer");
+    MutexLock lock(&mu_);
+    --files_[db].io_in_flight;
+    for (Copy& copy : copies) {
+      --copy.frame->pins;
+      copy.frame->writing = false;
+    }
+    io_done_.SignalAll();
+    return status;
+  }
   Status status;
   size_t index = 0;
   while (index < copies.size() && status.ok()) {
@@ -429,7 +449,7 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
     }
     if (status.ok()) {
       const size_t count = run_end - index;
-      status = file->Write(static_cast<uint64_t>(copies[index].pgno) * page_size_,
+      status = file->WriteUnbuffered(static_cast<uint64_t>(copies[index].pgno) * page_size_,
                            std::string_view(buffer.get(), count * page_size_));
       if (status.ok()) {
         *bytes_written += count * page_size_;

@@ -42,6 +42,7 @@
 
 #include "engine/page/page.h"
 #include "engine/util/mutex.h"
+#include "engine/util/node_arena.h"
 #include "engine/util/status.h"
 #include "platform/env.h"
 
@@ -101,8 +102,9 @@ struct CacheStats {
 
 class BufferCache {
  public:
-  // `max_pages`: the cache size in pages (at least 16).
-  BufferCache(uint32_t page_size, uint64_t max_pages);
+  // `max_pages`: the cache size in pages (at least 16). Page memory comes
+  // from env->AllocateLarge.
+  BufferCache(Env* env, uint32_t page_size, uint64_t max_pages);
   ~BufferCache();
   BufferCache(const BufferCache&) = delete;
   BufferCache& operator=(const BufferCache&) = delete;
@@ -176,6 +178,15 @@ class BufferCache {
   Status WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
                           uint64_t* bytes_written);
 
+  // Page memory of one slab, from Env::AllocateLarge.
+  struct SlabMemory {
+    Env* env = nullptr;
+    size_t bytes = 0;
+    void operator()(char* p) const { env->FreeLarge(p, bytes); }
+  };
+  using PageSlab = std::unique_ptr<char[], SlabMemory>;
+
+  Env* const env_;
   const uint32_t page_size_;
   LogDurability* log_ = nullptr;
 
@@ -184,16 +195,23 @@ class BufferCache {
   uint64_t max_pages_ GUARDED_BY(mu_);
   static constexpr uint32_t kFramesPerSlab = 1024;
   std::vector<std::unique_ptr<Frame[]>> frame_slabs_ GUARDED_BY(mu_);
-  std::vector<std::unique_ptr<char[]>> page_slabs_ GUARDED_BY(mu_);
+  std::vector<PageSlab> page_slabs_ GUARDED_BY(mu_);
   uint32_t slab_used_ GUARDED_BY(mu_) = 0;   // frames taken from the last slab
   std::vector<Frame*> frames_ GUARDED_BY(mu_);  // every frame, for the clock
-  std::unordered_map<Key, Frame*> map_ GUARDED_BY(mu_);
+  // Nodes of map_ and dirty_ (node_arena.h says why); declared first, so
+  // it is destroyed after them.
+  NodeArena arena_ GUARDED_BY(mu_);
+  std::unordered_map<Key, Frame*, std::hash<Key>, std::equal_to<Key>,
+                     ArenaAllocator<std::pair<const Key, Frame*>>>
+      map_ GUARDED_BY(mu_){ArenaAllocator<std::pair<const Key, Frame*>>(&arena_)};
   struct FileEntry {
     File* file = nullptr;
     int io_in_flight = 0;  // reads and writes using `file` without mu_
   };
   std::map<uint32_t, FileEntry> files_ GUARDED_BY(mu_);
-  std::set<std::pair<uint64_t, Frame*>> dirty_ GUARDED_BY(mu_);  // by rec_lsn
+  using DirtyEntry = std::pair<uint64_t, Frame*>;  // (rec_lsn, frame)
+  std::set<DirtyEntry, std::less<DirtyEntry>, ArenaAllocator<DirtyEntry>> dirty_ GUARDED_BY(mu_){
+      ArenaAllocator<DirtyEntry>(&arena_)};
   size_t clock_hand_ GUARDED_BY(mu_) = 0;
   CacheStats stats_ GUARDED_BY(mu_);
   std::atomic<uint64_t> next_stamp_{1};

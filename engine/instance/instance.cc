@@ -166,7 +166,7 @@ Status Instance::Init(uint32_t grbit) {
     return Status::FromCode(JET_errAlreadyInitialized, "instance " + name_ + " is initialized");
   }
   page_size_ = static_cast<uint32_t>(Param(JET_paramDatabasePageSize));
-  cache_ = std::make_unique<BufferCache>(page_size_, Param(JET_paramCacheSizeMax));
+  cache_ = std::make_unique<BufferCache>(env_, page_size_, Param(JET_paramCacheSizeMax));
   versions_.set_max_bytes(Param(JET_paramMaxVerPages) * Param(JET_paramVerPageSize));
   resolver_ = std::make_unique<Resolver>(this);
   if (Param(JET_paramCreatePathIfNotExist) != 0) {

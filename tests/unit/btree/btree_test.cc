@@ -48,7 +48,7 @@ class BTreeTest : public ::testing::TestWithParam<uint32_t> {
     page_size_ = GetParam();
     env_ = Env::Default();
     ASSERT_OK(env_->OpenFile(dir_.Join("test.db"), OpenMode::kCreateOrTruncate, false, &file_));
-    cache_ = std::make_unique<BufferCache>(page_size_, 4096);
+    cache_ = std::make_unique<BufferCache>(env_, page_size_, 4096);
     cache_->RegisterFile(kDb, file_.get());
     space_ = std::make_unique<Space>(kDb, file_.get(), page_size_, 16);
     Mtr mtr(cache_.get(), &log_);
@@ -341,7 +341,7 @@ TEST_P(BTreeTest, FlushedPagesReadBackAndVerify) {
   EXPECT_EQ(0u, cache_->DirtyPageCount());
   ASSERT_OK(cache_->AssertValid());
   // A new cache reads everything back from the file.
-  cache_ = std::make_unique<BufferCache>(page_size_, 64);
+  cache_ = std::make_unique<BufferCache>(env_, page_size_, 64);
   cache_->RegisterFile(kDb, file_.get());
   tree_ = std::make_unique<BTree>(cache_.get(), kDb, kObjid, tree_->root());
   CheckScan(model);
@@ -367,7 +367,7 @@ TEST_P(BTreeTest, CorruptPageGivesReadVerifyFailure) {
     byte ^= 0x5a;
     ASSERT_OK(file_->Write(offset, std::string_view(&byte, 1)));
   }
-  cache_ = std::make_unique<BufferCache>(page_size_, 64);
+  cache_ = std::make_unique<BufferCache>(env_, page_size_, 64);
   cache_->RegisterFile(kDb, file_.get());
   tree_ = std::make_unique<BTree>(cache_.get(), kDb, kObjid, tree_->root());
   ReaderLock lock(tree_->latch());
