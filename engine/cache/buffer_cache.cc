@@ -5,6 +5,7 @@
 #include <cstring>
 #include <thread>
 
+#include "engine/cache/run_writer.h"
 #include "esent.h"
 
 namespace jetsvc {
@@ -398,27 +399,18 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
     ++file_it->second.io_in_flight;
   }
 
-  // Copy each page under its shared latch, so the writer can go on
-  // changing it while the copy is being written.
-  // Aligned, so a run of pages can go to the disk unbuffered.
-  const size_t buffer_bytes = std::min(copies.size(), kMaxPagesPerWrite) * page_size_;
-  std::unique_ptr<char[], SlabMemory> buffer(static_cast<char*>(env_->AllocateLarge(buffer_bytes)),
-                                             SlabMemory{env_, buffer_bytes});
-  if (buffer == nullptr) {
-    Status status = Status::FromCode(JET_errOutOfMemory, "cannot allocate a write buffer");
-    MutexLock lock(&mu_);
-    --files_[db].io_in_flight;
-    for (Copy& copy : copies) {
-      --copy.frame->pins;
-      copy.frame->writing = false;
-    }
-    io_done_.SignalAll();
-    return status;
-  }
-  Status status;
+  // Runs of adjacent pages, at most kMaxPagesPerWrite long, are copied
+  // (each page under its shared latch, so the writer can go on changing it
+  // while the copy is written) and sealed here while RunWriter writes the
+  // previous run.
+  const size_t run_pages = std::min(copies.size(), kMaxPagesPerWrite);
+  RunWriter writer(env_, file, log_, run_pages * page_size_,
+                   /*threaded=*/copies.size() > run_pages, &bytes_submitted_);
+  Status status = writer.Start();
   size_t index = 0;
-  while (index < copies.size() && status.ok()) {
-    // One run of adjacent pages, at most kMaxPagesPerWrite long.
+  while (status.ok() && index < copies.size()) {
+    char* buffer = writer.Acquire();
+    if (buffer == nullptr) break;  // a write failed; Finish() says which
     size_t run_end = index + 1;
     while (run_end < copies.size() && run_end - index < kMaxPagesPerWrite &&
            copies[run_end].pgno == copies[run_end - 1].pgno + 1) {
@@ -427,7 +419,7 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
     uint64_t max_wal_lsn = 0;
     for (size_t i = index; i < run_end; ++i) {
       Copy& copy = copies[i];
-      char* dst = buffer.get() + (i - index) * page_size_;
+      char* dst = buffer + (i - index) * page_size_;
       copy.frame->latch.LockShared();
       std::memcpy(dst, copy.frame->data, page_size_);
       {
@@ -443,27 +435,23 @@ Status BufferCache::WriteOneDatabase(uint32_t db, std::vector<uint32_t> pgnos,
       Page page(dst, page_size_);
       page.Seal();
     }
-    // The WAL rule: the log must be durable up to every copied page's LSN.
-    if (log_ != nullptr && max_wal_lsn > 0) {
-      status = log_->WaitDurable(max_wal_lsn);
-    }
-    if (status.ok()) {
-      const size_t count = run_end - index;
-      status = file->WriteUnbuffered(static_cast<uint64_t>(copies[index].pgno) * page_size_,
-                           std::string_view(buffer.get(), count * page_size_));
-      if (status.ok()) {
-        *bytes_written += count * page_size_;
-        bytes_submitted_.fetch_add(count * page_size_, std::memory_order_relaxed);
-      }
-    }
+    writer.Submit(buffer, static_cast<uint64_t>(copies[index].pgno) * page_size_,
+                  (run_end - index) * page_size_, max_wal_lsn, /*tag=*/run_end);
     index = run_end;
   }
-  // Pages of runs never reached (an error) are still pinned.
+  // Pages of runs never copied (an error) are still pinned.
   if (index < copies.size()) {
     MutexLock lock(&mu_);
     for (size_t i = index; i < copies.size(); ++i) --copies[i].frame->pins;
   }
-  const size_t written_count = status.ok() ? copies.size() : index;
+  // Copies [0, written_count) reached the file.
+  size_t written_count = 0;
+  if (status.ok()) {
+    size_t last_tag = 0;
+    bool any_written = false;
+    status = writer.Finish(&last_tag, &any_written, bytes_written);
+    written_count = any_written ? last_tag : 0;
+  }
   if (status.ok()) status = file->Sync();
 
   MutexLock lock(&mu_);
