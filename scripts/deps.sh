@@ -7,6 +7,9 @@ packages=(
   libgtest-dev
   libboost-log-dev libboost-program-options-dev
   libsdbus-c++-dev libsystemd-dev dbus
+  # packaging tests: systemd-analyze and systemd-sysusers (systemd), the
+  # D-Bus policy test's stand-in service (python3-dbus, python3-gi)
+  systemd python3-dbus python3-gi
 )
 if [ "${JETSVC_BENCH:-0}" = 1 ]; then
   packages+=(libsqlite3-dev liblmdb-dev librocksdb-dev)

@@ -353,6 +353,23 @@ JET_ERR JET_API JetsvcWaitForQuiesce(JET_INSTANCE instance, unsigned long cmsecT
   });
 }
 
+JET_ERR JET_API JetsvcGetInstanceFailure(JET_INSTANCE instance, JET_ERR* perrFatal) {
+  return Guard([&]() -> JET_ERR {
+    if (perrFatal == nullptr) return JET_errInvalidParameter;
+    std::shared_ptr<ApiInstance> found;
+    JET_ERR err = FindStopServiceInstance(instance, &found);
+    if (err < 0) return err;
+    StopCall call(found);
+    Instance* engine = nullptr;
+    err = call.Engine(&engine);
+    if (err < 0) return err;
+    const Status sticky = engine->sticky_error();
+    *perrFatal = sticky.ok() ? JET_errSuccess : ToErr(sticky);
+    if (*perrFatal >= 0 && !sticky.ok()) *perrFatal = JET_errInstanceUnavailable;
+    return JET_errSuccess;
+  });
+}
+
 JET_ERR JET_API JetStopService(void) {
   return Guard([&]() -> JET_ERR {
     ApiState& state = ApiState::Get();

@@ -70,7 +70,8 @@ JET_ERR ApiState::NewInstanceLocked(const char* name, const char* display_name,
   }
   const std::string instance_name = name != nullptr ? name : "";
   const std::string shown = display_name != nullptr ? display_name : instance_name;
-  auto engine = std::make_unique<Instance>(Env::Default(), instance_name, shown, globals);
+  Env* env = env_for_new_instances != nullptr ? env_for_new_instances : Env::Default();
+  auto engine = std::make_unique<Instance>(env, instance_name, shown, globals);
   auto created = std::make_shared<ApiInstance>(std::move(engine), name != nullptr);
   created->handle = instance_handles.Add(created);
   if (created->handle == 0) return JET_errOutOfMemory;

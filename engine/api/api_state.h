@@ -137,6 +137,10 @@ class ApiState {
   // The process-wide parameters: global parameters and the defaults new
   // instances copy.
   ParamValues globals GUARDED_BY(mu) = ParamValues::Defaults();
+  // The Env instances created from now on use; null means Env::Default().
+  // Tests set a fault-injecting Env here to fail the engine through the
+  // public API. REQUIRES: it outlives every instance created with it.
+  Env* env_for_new_instances GUARDED_BY(mu) = nullptr;
   // Global parameters set by the application (JetEnableMultiInstance's
   // second-call comparison).
   std::set<uint32_t> globals_written GUARDED_BY(mu);

@@ -63,6 +63,15 @@ JETSVC_EXPORT JET_ERR JET_API JetsvcGetStopProgress(JET_INSTANCE instance,
 JETSVC_EXPORT JET_ERR JET_API JetsvcWaitForQuiesce(JET_INSTANCE instance,
                                                    unsigned long cmsecTimeout);
 
+/* The instance's fatal error: *perrFatal is JET_errSuccess while the
+ * instance is healthy, else the error that made it stop taking writes
+ * (ESE's "instance unavailable": a failed log write, JET_errLogDiskFull,
+ * JET_errDiskIO, ...). Once set it stays until JetTerm; a host's watchdog
+ * uses this to exit and let the service manager restart it, so the next
+ * JetInit recovers. Errors: JET_errInvalidInstance, JET_errNotInitialized,
+ * JET_errInvalidParameter (NULL perrFatal). */
+JETSVC_EXPORT JET_ERR JET_API JetsvcGetInstanceFailure(JET_INSTANCE instance, JET_ERR *perrFatal);
+
 #ifdef __cplusplus
 }
 #endif

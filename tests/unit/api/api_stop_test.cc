@@ -14,8 +14,10 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/api/api_state.h"
 #include "esent.h"
 #include "jetsvc_ext.h"
+#include "platform/testing/fault_env.h"
 #include "tests/testing/test_util.h"
 
 namespace {
@@ -334,3 +336,57 @@ TEST_F(ApiStopTest, StopAndTermRaceBusySessions) {
 }
 
 }  // namespace
+
+namespace jetsvc {
+namespace {
+
+// Instances created by this fixture write through a fault-injecting Env.
+class ApiInstanceFailureTest : public ApiStopTest {
+ protected:
+  void SetUp() override {
+    SetEnv(&env_);
+    ApiStopTest::SetUp();
+    SetEnv(nullptr);
+  }
+
+  // A failed instance terminates dirty (the next JetInit recovers).
+  void TearDown() override {
+    JetRollback(sesid_, JET_bitRollbackAll);
+    EXPECT_JET(JET_errDirtyShutdown, JetTerm2(instance_, JET_bitTermComplete));
+    instance_ = JET_instanceNil;
+  }
+
+  static void SetEnv(Env* env) {
+    api::ApiState& state = api::ApiState::Get();
+    MutexLock lock(&state.mu);
+    state.env_for_new_instances = env;
+  }
+
+  FaultInjectionEnv env_{Env::Default()};
+};
+
+TEST_F(ApiInstanceFailureTest, ALogWriteFailureIsReportedUntilTerm) {
+  JET_ERR fatal = -1;
+  ASSERT_JET(JET_errSuccess, JetsvcGetInstanceFailure(instance_, &fatal));
+  EXPECT_EQ(JET_errSuccess, fatal);
+  EXPECT_JET(JET_errInvalidParameter, JetsvcGetInstanceFailure(instance_, nullptr));
+  Load(50);
+  env_.FailWrites(".log", JET_errDiskFull);
+  JET_ERR err = JET_errSuccess;
+  for (int i = 0; i < 200 && err >= 0; ++i) {
+    err = JetBeginTransaction(sesid_);
+    if (err >= 0) err = Insert(sesid_, tableid_, 1000 + i, std::string(4000, 'x'));
+    if (err >= 0) err = JetCommitTransaction(sesid_, 0);
+  }
+  ASSERT_LT(err, 0);
+  JetRollback(sesid_, JET_bitRollbackAll);
+  ASSERT_JET(JET_errSuccess, JetsvcGetInstanceFailure(instance_, &fatal));
+  EXPECT_LT(fatal, 0);
+  env_.ClearWriteFailure();
+  // Still reported: the failure is sticky.
+  ASSERT_JET(JET_errSuccess, JetsvcGetInstanceFailure(instance_, &fatal));
+  EXPECT_LT(fatal, 0);
+}
+
+}  // namespace
+}  // namespace jetsvc
