@@ -18,7 +18,9 @@ sdbus::Error MakeDbusError(ErrorKind kind, const std::string& message) {
                       message.empty() ? std::string(ErrorKindName(kind)) : message);
 }
 
-sdbus::Error ToDbusError(const Result& result) { return MakeDbusError(result.kind, result.message); }
+sdbus::Error ToDbusError(const Result& result) {
+  return MakeDbusError(result.kind, result.message);
+}
 
 void ThrowIfFailed(const Result& result) {
   if (!result.ok()) throw ToDbusError(result);

@@ -29,7 +29,10 @@ std::string DescribeOwner(sdbus::IConnection& connection, const std::string& nam
   try {
     auto bus = sdbus::createProxy(connection, kBusDaemonName, kBusDaemonPath);
     std::string owner;
-    bus->callMethod("GetNameOwner").onInterface(kBusDaemonName).withArguments(name).storeResultsTo(owner);
+    bus->callMethod("GetNameOwner")
+        .onInterface(kBusDaemonName)
+        .withArguments(name)
+        .storeResultsTo(owner);
     std::string description = " by " + owner;
     try {
       uint32_t pid = 0;

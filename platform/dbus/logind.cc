@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <exception>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include <boost/log/trivial.hpp>
 #include <sdbus-c++/sdbus-c++.h>
@@ -24,7 +27,11 @@ const char kLogindService[] = "org.freedesktop.login1";
 const char kLogindPath[] = "/org/freedesktop/login1";
 const char kManagerInterface[] = "org.freedesktop.login1.Manager";
 const char kPropertiesInterface[] = "org.freedesktop.DBus.Properties";
-const char kInhibitWhat[] = "shutdown:sleep";
+// One lock per kind: logind (252) checks polkit per kind, and a combined
+// "shutdown:sleep" request falls to an action a non-root user is denied
+// (org.freedesktop.login1.inhibit-handle-lid-switch), while
+// inhibit-delay-shutdown and inhibit-delay-sleep are allowed to anyone.
+const char* const kInhibitWhats[] = {"shutdown", "sleep"};
 const char kInhibitMode[] = "delay";
 // Bounds every call to logind, so a hung logind cannot hang the start.
 constexpr uint64_t kCallTimeoutUsec = 10 * 1000 * 1000;
@@ -50,17 +57,24 @@ const char* SignalName(bool shutdown) {
 // the inhibitor.
 struct LogindInhibitor::LockState {
   Mutex mutex;
-  sdbus::UnixFd fd GUARDED_BY(mutex);
+  // The delay locks, one per kind (kInhibitWhats); each the only copy.
+  std::vector<sdbus::UnixFd> fds GUARDED_BY(mutex);
   uint64_t generation GUARDED_BY(mutex) = 0;
   bool stopped GUARDED_BY(mutex) = false;
 
   // Closes the lock (its only copy) and logs why. REQUIRES: mutex held.
   void CloseLocked(const char* why) EXCLUSIVE_LOCKS_REQUIRED(mutex) {
-    if (!fd.isValid()) return;
-    const int number = fd.get();
-    fd.reset();
-    BOOST_LOG_TRIVIAL(info) << "logind delay lock released (fd " << number << ", " << why << ")";
+    if (fds.empty()) return;
+    std::string numbers;
+    for (auto& fd : fds) {
+      numbers += (numbers.empty() ? "" : ", ") + std::to_string(fd.get());
+      fd.reset();
+    }
+    fds.clear();
+    BOOST_LOG_TRIVIAL(info) << "logind delay lock released (fd " << numbers << ", " << why << ")";
   }
+
+  bool HeldLocked() const EXCLUSIVE_LOCKS_REQUIRED(mutex) { return !fds.empty(); }
 
   // A prepare's done: releases the lock unless a later signal superseded
   // the prepare of `prepare_generation`.
@@ -156,33 +170,51 @@ bool LogindInhibitor::Connect(std::string* why_not) {
 }
 
 bool LogindInhibitor::TakeLock(std::string* error) {
-  sdbus::UnixFd fd;
-  try {
-    proxy_->callMethod("Inhibit")
-        .onInterface(kManagerInterface)
-        .withArguments(std::string(kInhibitWhat), options_.who, options_.why,
-                       std::string(kInhibitMode))
-        .storeResultsTo(fd);
-  } catch (const sdbus::Error& e) {
-    *error = "logind refused the delay lock: " + DescribeError(e);
+  // Reserved up front: UnixFd's move is not noexcept, so a growing vector
+  // would copy, i.e. dup() the fd without close-on-exec.
+  std::vector<sdbus::UnixFd> taken;
+  taken.reserve(std::size(kInhibitWhats));
+  std::string failures;
+  for (const char* what : kInhibitWhats) {
+    sdbus::UnixFd fd;
+    try {
+      proxy_->callMethod("Inhibit")
+          .onInterface(kManagerInterface)
+          .withArguments(std::string(what), options_.who, options_.why, std::string(kInhibitMode))
+          .storeResultsTo(fd);
+    } catch (const sdbus::Error& e) {
+      failures += std::string(failures.empty() ? "" : "; ") + "logind refused the " + what +
+                  " delay lock: " + DescribeError(e);
+      continue;
+    }
+    if (!fd.isValid()) {
+      failures += std::string(failures.empty() ? "" : "; ") + "logind returned no " + what + " lock fd";
+      continue;
+    }
+    // sdbus::UnixFd dup()s without close-on-exec; a child must not inherit
+    // the lock, or closing ours would not release it.
+    if (::fcntl(fd.get(), F_SETFD, FD_CLOEXEC) != 0) {
+      BOOST_LOG_TRIVIAL(warning) << "cannot mark the logind lock fd close-on-exec: "
+                                 << std::strerror(errno) << ", ignoring";
+    }
+    taken.push_back(std::move(fd));
+  }
+  {
+    MutexLock lock(&state_->mutex);
+    // Stopped meanwhile: `taken` closes here. Locks already held cannot
+    // happen: only the loop thread takes locks.
+    if (!state_->stopped && !state_->HeldLocked() && !taken.empty()) {
+      std::string numbers;
+      for (const auto& fd : taken) numbers += (numbers.empty() ? "" : ", ") + std::to_string(fd.get());
+      state_->fds = std::move(taken);
+      BOOST_LOG_TRIVIAL(info) << "logind delay lock taken (fd " << numbers << ", what "
+                              << (state_->fds.size() == 2 ? "shutdown, sleep" : "partial") << ")";
+    }
+  }
+  if (!failures.empty()) {
+    *error = failures;
     return false;
   }
-  if (!fd.isValid()) {
-    *error = "logind returned no lock fd";
-    return false;
-  }
-  // sdbus::UnixFd dup()s without close-on-exec; a child must not inherit
-  // the lock, or closing ours would not release it.
-  if (::fcntl(fd.get(), F_SETFD, FD_CLOEXEC) != 0) {
-    BOOST_LOG_TRIVIAL(warning) << "cannot mark the logind lock fd close-on-exec: "
-                               << std::strerror(errno) << ", ignoring";
-  }
-  MutexLock lock(&state_->mutex);
-  if (state_->stopped) return true;  // `fd` closes here
-  if (state_->fd.isValid()) return true;  // cannot happen: only the loop thread takes locks
-  state_->fd = std::move(fd);
-  BOOST_LOG_TRIVIAL(info) << "logind delay lock taken (fd " << state_->fd.get() << ", what "
-                          << kInhibitWhat << ")";
   return true;
 }
 
@@ -194,7 +226,7 @@ void LogindInhibitor::OnPrepare(bool shutdown, bool start) {
       MutexLock lock(&state_->mutex);
       if (state_->stopped) return;
       generation = ++state_->generation;
-      need_lock = !start && !state_->fd.isValid();
+      need_lock = !start && !state_->HeldLocked();
     }
     BOOST_LOG_TRIVIAL(info) << "logind " << SignalName(shutdown) << "(" << (start ? "true" : "false")
                             << ") received";
@@ -248,7 +280,7 @@ void LogindInhibitor::Stop() {
 
 bool LogindInhibitor::HoldsLock() const {
   MutexLock lock(&state_->mutex);
-  return state_->fd.isValid();
+  return state_->HeldLocked();
 }
 
 }  // namespace platform

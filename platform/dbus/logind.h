@@ -1,5 +1,5 @@
 // LogindInhibitor: the systemd-logind event source. It holds a logind
-// *delay* inhibitor lock ("shutdown:sleep") while the service runs and turns
+// *delay* inhibitor lock (one for "shutdown", one for "sleep") while the service runs and turns
 // logind's PrepareForShutdown / PrepareForSleep signals into HostRequests,
 // so the service can quiesce the engine before the machine goes down or to
 // sleep; the request's `done` closes the lock, which tells logind it may go

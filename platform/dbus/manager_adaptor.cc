@@ -53,12 +53,8 @@ void ManagerAdaptor::Register(sdbus::IObject* object) {
       .implementedAs([this](PrepareResult&& result, uint32_t timeout_ms) {
         PrepareStop(std::move(result), timeout_ms);
       });
-  object->registerMethod("Resume")
-      .onInterface(interface)
-      .markAsPrivileged()
-      .implementedAs([this] {
-        Guarded("Manager.Resume", [&] { ThrowIfFailed(controller_->Resume()); });
-      });
+  object->registerMethod("Resume").onInterface(interface).markAsPrivileged().implementedAs(
+      [this] { Guarded("Manager.Resume", [&] { ThrowIfFailed(controller_->Resume()); }); });
   object->registerMethod("StartDefragment")
       .onInterface(interface)
       .withOutputParamNames("was_running")
@@ -83,9 +79,8 @@ void ManagerAdaptor::Register(sdbus::IObject* object) {
         });
       });
 
-  object->registerProperty("State").onInterface(interface).withGetter([this] {
-    return Guarded("Manager.State", [&] { return controller_->Snapshot().state; });
-  });
+  object->registerProperty("State").onInterface(interface).withGetter(
+      [this] { return Guarded("Manager.State", [&] { return controller_->Snapshot().state; }); });
   object->registerProperty("CheckpointDepthBytes").onInterface(interface).withGetter([this] {
     return Guarded("Manager.CheckpointDepthBytes",
                    [&] { return controller_->Snapshot().checkpoint_depth_bytes; });
@@ -109,7 +104,9 @@ void ManagerAdaptor::Register(sdbus::IObject* object) {
                    [&] { return controller_->Snapshot().last_term_usec; });
   });
 
-  object->registerSignal("StateChanged").onInterface(interface).withParameters<std::string>("state");
+  object->registerSignal("StateChanged")
+      .onInterface(interface)
+      .withParameters<std::string>("state");
 }
 
 void ManagerAdaptor::Observe() {
@@ -131,8 +128,8 @@ void ManagerAdaptor::FailPending() {
   }
   for (auto& entry : pending) {
     try {
-      entry.second.returnError(
-          MakeDbusError(ErrorKind::kNotReady, "the service is shutting down; PrepareStop did not finish"));
+      entry.second.returnError(MakeDbusError(
+          ErrorKind::kNotReady, "the service is shutting down; PrepareStop did not finish"));
     } catch (const std::exception& e) {
       BOOST_LOG_TRIVIAL(warning) << "D-Bus: cannot answer a pending PrepareStop: " << e.what()
                                  << ", ignoring";
@@ -150,9 +147,10 @@ void ManagerAdaptor::PrepareStop(PrepareResult&& result, uint32_t timeout_ms) {
   BOOST_LOG_TRIVIAL(info) << "D-Bus: PrepareStop(timeout " << timeout_ms << " ms) requested";
   std::optional<std::string> failure;
   try {
-    controller_->PrepareStop(timeout_ms, [outbox = outbox_, this, id](const PrepareOutcome& outcome) {
-      outbox->Post([this, id, outcome] { FinishPrepare(id, outcome); });
-    });
+    controller_->PrepareStop(timeout_ms,
+                             [outbox = outbox_, this, id](const PrepareOutcome& outcome) {
+                               outbox->Post([this, id, outcome] { FinishPrepare(id, outcome); });
+                             });
   } catch (const std::exception& e) {
     failure = e.what();
   } catch (...) {
@@ -203,7 +201,9 @@ void ManagerAdaptor::EmitChanges(const std::vector<std::string>& names) {
   if (std::find(changed.begin(), changed.end(), "State") == changed.end()) return;
   std::string state = controller_->Snapshot().state;
   if (state == last_state_) return;
-  object_->emitSignal("StateChanged").onInterface(dbus_names::kManagerInterface).withArguments(state);
+  object_->emitSignal("StateChanged")
+      .onInterface(dbus_names::kManagerInterface)
+      .withArguments(state);
   last_state_ = std::move(state);
 }
 

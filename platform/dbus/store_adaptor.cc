@@ -39,8 +39,8 @@ Result CheckStoreValue(size_t value_bytes, const StoreLimits& limits, const std:
 
 Result CheckScanLimit(uint32_t limit, const StoreLimits& limits) {
   if (limit == 0) {
-    return Result::Error(ErrorKind::kInvalidArgument, "scan limit is 0; it must be 1.." +
-                                                          std::to_string(limits.max_scan_items));
+    return Result::Error(ErrorKind::kInvalidArgument,
+                         "scan limit is 0; it must be 1.." + std::to_string(limits.max_scan_items));
   }
   if (limit > limits.max_scan_items) {
     return Result::Error(ErrorKind::kTooLarge, "scan limit " + std::to_string(limit) +
@@ -113,11 +113,13 @@ void StoreAdaptor::Register(sdbus::IObject* object) {
           std::vector<Item> items;
           items.reserve(found.size());
           size_t bytes = 0;
+          bool past_start = false;  // holds an item whose key is not `start`
           for (KeyValue& pair : found) {
             if (items.size() >= limit) break;  // the controller gave more than asked
             const size_t size = pair.first.size() + pair.second.size();
-            if (!items.empty() && bytes + size > kMaxScanReplyBytes) break;
+            if (past_start && bytes + size > kMaxScanReplyBytes) break;
             bytes += size;
+            if (pair.first != start) past_start = true;
             items.emplace_back(std::move(pair.first), std::move(pair.second));
           }
           return items;

@@ -5,11 +5,12 @@
 // Before calling the controller, the adaptor checks the arguments against
 // Controller::Limits(): an empty key is Error.InvalidArgument; a key,
 // value, batch or scan limit over its limit is Error.TooLarge (a scan
-// limit of 0 is Error.InvalidArgument). A Scan reply also stops early,
-// after at least one item, once its keys and values pass
-// kMaxScanReplyBytes, so that it stays under the bus's message size limit
-// (dbus-daemon's system bus: 32 MiB); a client pages on from the last key
-// it got until a Scan returns nothing.
+// limit of 0 is Error.InvalidArgument). A Scan reply also stops early
+// once its keys and values pass kMaxScanReplyBytes, so that it stays under
+// the bus's message size limit (dbus-daemon's system bus: 32 MiB), but
+// never before it holds one item whose key is not `start`: a client that
+// pages by scanning again from the last key it got (and skipping it)
+// always moves on, until a Scan brings nothing new.
 //
 // Thread contract: Register runs once, before the bus loop starts;
 // handlers run on the bus loop thread.

@@ -96,7 +96,8 @@ class Client {
 };
 
 template <typename T>
-bool Take(const std::map<std::string, sdbus::Variant>& properties, const std::string& name, T* out) {
+bool Take(const std::map<std::string, sdbus::Variant>& properties, const std::string& name,
+          T* out) {
   auto it = properties.find(name);
   if (it == properties.end() || !it->second.containsValueOfType<T>()) return false;
   *out = it->second.get<T>();
@@ -119,8 +120,9 @@ int Status(Client& client, const Command& command) {
       !Take(properties, "DefragRunning", &s.defrag_running) ||
       !Take(properties, "LastPrepareDurationUsec", &s.last_prepare_usec) ||
       !Take(properties, "LastTermDurationUsec", &s.last_term_usec)) {
-    Complain("status: the service's Manager properties are missing or of another type "
-             "(a different version of jetsvc?)");
+    Complain(
+        "status: the service's Manager properties are missing or of another type "
+        "(a different version of jetsvc?)");
     return kExitError;
   }
   if (command.json) {
@@ -169,7 +171,10 @@ int PrepareStop(Client& client, const Command& command) {
 }
 
 int Resume(Client& client) {
-  client.proxy().callMethod("Resume").onInterface(names::kManagerInterface).withTimeout(client.timeout_usec());
+  client.proxy()
+      .callMethod("Resume")
+      .onInterface(names::kManagerInterface)
+      .withTimeout(client.timeout_usec());
   std::cout << "resumed\n";
   return kExitOk;
 }
@@ -206,7 +211,8 @@ int Defragment(Client& client, bool start) {
 bool ReadStdin(std::vector<uint8_t>* out) {
   char buffer[65536];
   size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), stdin)) > 0) out->insert(out->end(), buffer, buffer + n);
+  while ((n = std::fread(buffer, 1, sizeof(buffer), stdin)) > 0)
+    out->insert(out->end(), buffer, buffer + n);
   return std::ferror(stdin) == 0;
 }
 

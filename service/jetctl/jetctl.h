@@ -54,13 +54,13 @@ struct GlobalOptions {
 
 // One command and its arguments, as parsed.
 struct Command {
-  std::string name;  // "status", "prepare-stop", "defrag start", ...
-  bool json = false;                          // status --json
-  uint32_t prepare_timeout_ms = 60'000;       // prepare-stop --timeout; default 60 s
-  std::string key;                            // put, get, del
-  std::string value;                          // put: VALUE, or "-" for stdin
-  std::string start;                          // scan START (empty: from the first key)
-  uint32_t limit = 100;                       // scan --limit
+  std::string name;                      // "status", "prepare-stop", "defrag start", ...
+  bool json = false;                     // status --json
+  uint32_t prepare_timeout_ms = 60'000;  // prepare-stop --timeout; default 60 s
+  std::string key;                       // put, get, del
+  std::string value;                     // put: VALUE, or "-" for stdin
+  std::string start;                     // scan START (empty: from the first key)
+  uint32_t limit = 100;                  // scan --limit
 };
 
 // Runs `command` against the service; returns the exit code. Messages go

@@ -128,7 +128,8 @@ int ParseCommand(std::vector<std::string> words, Command* command) {
     return Usage(command->name + ": " + e.what());
   }
   if (command->name == "defrag") {
-    if (action != "start" && action != "stop") return Usage("defrag: say 'defrag start' or 'defrag stop'");
+    if (action != "start" && action != "stop")
+      return Usage("defrag: say 'defrag start' or 'defrag stop'");
     command->name = "defrag " + action;
   }
   if ((command->name == "put" || command->name == "get" || command->name == "del") &&
@@ -143,12 +144,14 @@ int ParseCommand(std::vector<std::string> words, Command* command) {
     if (!IsValidUtf8(command->key)) return Usage(command->name + ": the key is not valid UTF-8");
   }
   if (!IsValidUtf8(command->start)) return Usage("scan: START is not valid UTF-8");
-  if (command->name == "scan" && command->limit == 0) return Usage("scan: --limit must be at least 1");
+  if (command->name == "scan" && command->limit == 0)
+    return Usage("scan: --limit must be at least 1");
   if (!timeout_text.empty()) {
     std::string error;
     const std::optional<uint64_t> ms = ParseDurationMs(timeout_text, &error);
     if (!ms) return Usage("prepare-stop: --timeout: " + error);
-    if (*ms > std::numeric_limits<uint32_t>::max()) return Usage("prepare-stop: --timeout is too long");
+    if (*ms > std::numeric_limits<uint32_t>::max())
+      return Usage("prepare-stop: --timeout is too long");
     command->prepare_timeout_ms = static_cast<uint32_t>(*ms);
   }
   return kExitOk;
@@ -169,11 +172,12 @@ int Run(int argc, char** argv) {
   try {
     std::vector<std::string> globals(argv + 1, argv + command_at);
     if (!globals.empty() && globals.back() == "--") globals.pop_back();
-    po::store(po::command_line_parser(globals)
-                  .options(options)
-                  .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
-                  .run(),
-              vm);
+    po::store(
+        po::command_line_parser(globals)
+            .options(options)
+            .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
+            .run(),
+        vm);
     po::notify(vm);
   } catch (const po::error& e) {
     return Usage(e.what());
@@ -204,7 +208,8 @@ int Run(int argc, char** argv) {
   }
   if (command_at >= argc) return Usage("no command given");
   Command command;
-  const int parsed = ParseCommand(std::vector<std::string>(argv + command_at, argv + argc), &command);
+  const int parsed =
+      ParseCommand(std::vector<std::string>(argv + command_at, argv + argc), &command);
   if (parsed != kExitOk) return parsed;
   return RunCommand(global, command);
 }

@@ -53,7 +53,9 @@ if ! diff -u "$work/expected" "$work/files" >"$work/diff"; then
   cat "$work/diff" >&2
   hint="a file of the service is missing or another one slipped in."
   hint+=" Every install() rule of the service side (jetsvc, jetctl, config, the XML)"
-  hint+=" needs COMPONENT service; the engine's must not use it"
+  hint+=" needs COMPONENT service; the engine's must not use it. CPack installs with prefix"
+  hint+=" /usr, so a DESTINATION computed from the configure-time prefix (such as"
+  hint+=" CMAKE_INSTALL_FULL_SYSCONFDIR, /usr/local/etc by default) lands in the wrong place"
   fail "$hint"
 fi
 echo "ok: contents"

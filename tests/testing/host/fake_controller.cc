@@ -216,7 +216,8 @@ Result FakeController::Get(const std::string& key, std::vector<uint8_t>* value) 
   Result refusal = Enter();
   if (!refusal.ok()) return refusal;
   auto it = store_.find(key);
-  if (it == store_.end()) return Result::Error(ErrorKind::kNotFound, "key \"" + key + "\" not found");
+  if (it == store_.end())
+    return Result::Error(ErrorKind::kNotFound, "key \"" + key + "\" not found");
   *value = it->second;
   return Result::Ok();
 }

@@ -429,13 +429,10 @@ TEST_F(ConfigTest, EmptyRequiredTextIsRefused) {
   EXPECT_NE(std::string::npos, LoadError({"--service.database=dir/"}).find("names a directory"));
 }
 
-TEST_F(ConfigTest, MaxKeyBytesFollowsThePageSize) {
-  EXPECT_EQ(
-      "command line: store.max-key-bytes = 1500: out of range 1..1000 (the engine's largest key "
-      "with engine.page-size = 4096)",
-      LoadError({"--store.max-key-bytes=1500", "--engine.page-size=4096"}));
-  EXPECT_EQ(1500u, MustLoad({"--store.max-key-bytes=1500"}).max_key_bytes);
-  EXPECT_NE(std::string::npos, LoadError({"--store.max-key-bytes=2001"}).find("1..2000"));
+TEST_F(ConfigTest, MaxKeyBytesIsCappedByTheBinaryKeyColumn) {
+  EXPECT_EQ(255u, MustLoad({"--store.max-key-bytes=255"}).max_key_bytes);
+  EXPECT_NE(std::string::npos, LoadError({"--store.max-key-bytes=256"}).find("1..255"));
+  EXPECT_NE(std::string::npos, LoadError({"--store.max-key-bytes=0"}).find("1..255"));
 }
 
 TEST_F(ConfigTest, AnExplicitConfigFileMustExist) {

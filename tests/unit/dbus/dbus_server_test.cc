@@ -1,18 +1,16 @@
 // DbusServer with the Manager and Store adaptors, driven through a client
 // proxy on a private dbus-daemon, over a FakeController.
 
-#include "platform/dbus/dbus_server.h"
-
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -22,6 +20,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "platform/controller.h"
+#include "platform/dbus/dbus_server.h"
 #include "tests/testing/test_util.h"
 #include "tests/unit/dbus/dbus_test_util.h"
 
@@ -44,12 +43,18 @@ class DbusServerTest : public ServerFixture {
   }
   Bytes Get(const std::string& key) {
     Bytes value;
-    proxy_->callMethod("Get").onInterface(names::kStoreInterface).withArguments(key).storeResultsTo(value);
+    proxy_->callMethod("Get")
+        .onInterface(names::kStoreInterface)
+        .withArguments(key)
+        .storeResultsTo(value);
     return value;
   }
   bool Delete(const std::string& key) {
     bool existed = false;
-    proxy_->callMethod("Delete").onInterface(names::kStoreInterface).withArguments(key).storeResultsTo(existed);
+    proxy_->callMethod("Delete")
+        .onInterface(names::kStoreInterface)
+        .withArguments(key)
+        .storeResultsTo(existed);
     return existed;
   }
   std::vector<Item> Scan(const std::string& start, uint32_t limit) {
@@ -101,7 +106,9 @@ TEST_F(DbusServerTest, ManagerPropertiesComeFromTheSnapshot) {
 TEST_F(DbusServerTest, PropertiesAreReadOnly) {
   EXPECT_TRUE(ThrowsDbusError(
       [&] {
-        proxy_->setProperty("State").onInterface(names::kManagerInterface).toValue(std::string("x"));
+        proxy_->setProperty("State")
+            .onInterface(names::kManagerInterface)
+            .toValue(std::string("x"));
       },
       "org.freedesktop.DBus.Error.PropertyReadOnly", "State"));
 }
@@ -111,17 +118,22 @@ TEST_F(DbusServerTest, ResumeCallsTheControllerAndReportsItsRefusal) {
   EXPECT_EQ(1, controller_.resume_calls());
 
   controller_.SetRefusal(ErrorKind::kInvalidArgument, "cannot resume after PrepareStop");
-  EXPECT_TRUE(ThrowsDbusError([&] { proxy_->callMethod("Resume").onInterface(names::kManagerInterface); },
-                              JetsvcError("InvalidArgument"), "cannot resume after PrepareStop"));
+  EXPECT_TRUE(
+      ThrowsDbusError([&] { proxy_->callMethod("Resume").onInterface(names::kManagerInterface); },
+                      JetsvcError("InvalidArgument"), "cannot resume after PrepareStop"));
 }
 
 TEST_F(DbusServerTest, DefragmentStartsAndStops) {
   controller_.SetDefragWork(3, 12);
   bool was_running = true;
-  proxy_->callMethod("StartDefragment").onInterface(names::kManagerInterface).storeResultsTo(was_running);
+  proxy_->callMethod("StartDefragment")
+      .onInterface(names::kManagerInterface)
+      .storeResultsTo(was_running);
   EXPECT_FALSE(was_running);
   EXPECT_TRUE(GetManagerProperty<bool>("DefragRunning"));
-  proxy_->callMethod("StartDefragment").onInterface(names::kManagerInterface).storeResultsTo(was_running);
+  proxy_->callMethod("StartDefragment")
+      .onInterface(names::kManagerInterface)
+      .storeResultsTo(was_running);
   EXPECT_TRUE(was_running);
 
   uint32_t passes = 0;
@@ -171,17 +183,22 @@ TEST_F(DbusServerTest, ScanReturnsPairsInByteOrderFromStart) {
   EXPECT_TRUE(Scan("\xc3\xa9z", 10).empty());
 }
 
-TEST_F(DbusServerTest, ScanReplyStopsBeforeItGetsTooLarge) {
+TEST_F(DbusServerTest, ScanReplyStopsBeforeItGetsTooLargeButAlwaysMovesOn) {
   StoreLimits limits;
-  limits.max_value_bytes = 4u << 20;
+  limits.max_value_bytes = 8u << 20;
   controller_.SetLimits(limits);
-  const Bytes big(3u << 20, 'x');  // three of these pass kMaxScanReplyBytes (8 MiB)
-  for (const char* key : {"k1", "k2", "k3", "k4"}) Put(key, big);
+  const Bytes big(5u << 20, 'x');  // two of these pass kMaxScanReplyBytes (8 MiB)
+  Put("k1", big);
+  Put("k2", big);
+  Put("k3", {'s'});
   std::vector<Item> items = Scan("", 10);
+  ASSERT_EQ(1u, items.size());
+  EXPECT_EQ("k1", std::get<0>(items[0]));
+  // Paging from the last key: k1 again, and k2 although the two pass the
+  // cap, so that the client moves on.
+  items = Scan("k1", 10);
   ASSERT_EQ(2u, items.size());
   EXPECT_EQ("k2", std::get<0>(items[1]));
-  items = Scan("k3", 10);
-  ASSERT_EQ(2u, items.size());
   EXPECT_EQ(big, std::get<1>(items[1]));
 }
 
@@ -207,7 +224,8 @@ TEST_F(DbusServerTest, ArgumentsOverTheLimitsAreRefusedBeforeTheController) {
 
   EXPECT_TRUE(ThrowsDbusError([&] { Put(too_long_key, {}); }, JetsvcError("TooLarge"),
                               "key is 9 bytes; the limit is 8"));
-  EXPECT_TRUE(ThrowsDbusError([&] { Put("", {}); }, JetsvcError("InvalidArgument"), "key is empty"));
+  EXPECT_TRUE(
+      ThrowsDbusError([&] { Put("", {}); }, JetsvcError("InvalidArgument"), "key is empty"));
   EXPECT_TRUE(ThrowsDbusError([&] { Put("k", too_large_value); }, JetsvcError("TooLarge"),
                               "value is 17 bytes; the limit is 16"));
   EXPECT_TRUE(ThrowsDbusError([&] { Get(""); }, JetsvcError("InvalidArgument"), "key is empty"));
@@ -215,15 +233,23 @@ TEST_F(DbusServerTest, ArgumentsOverTheLimitsAreRefusedBeforeTheController) {
   EXPECT_TRUE(ThrowsDbusError([&] { Delete(""); }, JetsvcError("InvalidArgument"), "key is empty"));
   EXPECT_TRUE(ThrowsDbusError([&] { Scan("", 6); }, JetsvcError("TooLarge"),
                               "scan limit 6 is over the maximum of 5"));
-  EXPECT_TRUE(ThrowsDbusError([&] { Scan("", 0); }, JetsvcError("InvalidArgument"), "scan limit is 0"));
-  EXPECT_TRUE(ThrowsDbusError([&] { Scan(too_long_key, 1); }, JetsvcError("TooLarge"), "start key"));
+  EXPECT_TRUE(
+      ThrowsDbusError([&] { Scan("", 0); }, JetsvcError("InvalidArgument"), "scan limit is 0"));
+  EXPECT_TRUE(
+      ThrowsDbusError([&] { Scan(too_long_key, 1); }, JetsvcError("TooLarge"), "start key"));
   std::vector<Item> four(4, Item{"k", Bytes{}});
   EXPECT_TRUE(ThrowsDbusError([&] { PutBatch(four, true); }, JetsvcError("TooLarge"),
                               "batch has 4 items; the limit is 3"));
-  EXPECT_TRUE(ThrowsDbusError([&] { PutBatch({Item{"a", Bytes{}}, Item{"", Bytes{}}}, true); },
-                              JetsvcError("InvalidArgument"), "item 1 key is empty"));
-  EXPECT_TRUE(ThrowsDbusError([&] { PutBatch({Item{"a", too_large_value}}, true); },
-                              JetsvcError("TooLarge"), "item 0 value is 17 bytes"));
+  EXPECT_TRUE(ThrowsDbusError(
+      [&] {
+        PutBatch({Item{"a", Bytes{}}, Item{"", Bytes{}}}, true);
+      },
+      JetsvcError("InvalidArgument"), "item 1 key is empty"));
+  EXPECT_TRUE(ThrowsDbusError(
+      [&] {
+        PutBatch({Item{"a", too_large_value}}, true);
+      },
+      JetsvcError("TooLarge"), "item 0 value is 17 bytes"));
   EXPECT_TRUE(controller_.Contents().empty());
 
   // At the limits everything goes through.
@@ -242,7 +268,8 @@ TEST_F(DbusServerTest, EveryControllerErrorArrivesAsItsNamedError) {
     EXPECT_TRUE(ThrowsDbusError([&] { Put("k", {}); }, name, message));
     EXPECT_TRUE(ThrowsDbusError([&] { Scan("", 1); }, name, message));
     EXPECT_TRUE(ThrowsDbusError(
-        [&] { proxy_->callMethod("StartDefragment").onInterface(names::kManagerInterface); }, name, message));
+        [&] { proxy_->callMethod("StartDefragment").onInterface(names::kManagerInterface); }, name,
+        message));
   }
   controller_.ClearRefusal();
   Put("k", {});
@@ -263,12 +290,14 @@ TEST_F(DbusServerTest, ControllerExceptionsBecomeEngineErrors) {
   controller_.ThrowOnNextCall("disk on fire");
   EXPECT_TRUE(ThrowsDbusError([&] { Put("k", {}); }, JetsvcError("Engine"), "disk on fire"));
   controller_.ThrowOnNextSnapshot("snapshot exploded");
-  EXPECT_TRUE(ThrowsDbusError([&] { GetManagerProperty<std::string>("State"); }, JetsvcError("Engine"),
-                              "snapshot exploded"));
+  EXPECT_TRUE(ThrowsDbusError([&] { GetManagerProperty<std::string>("State"); },
+                              JetsvcError("Engine"), "snapshot exploded"));
   controller_.ThrowOnNextCall("prepare exploded");
   EXPECT_TRUE(ThrowsDbusError(
       [&] {
-        proxy_->callMethod("PrepareStop").onInterface(names::kManagerInterface).withArguments(uint32_t{5});
+        proxy_->callMethod("PrepareStop")
+            .onInterface(names::kManagerInterface)
+            .withArguments(uint32_t{5});
       },
       JetsvcError("Engine"), "prepare exploded"));
   // The server lives on.
@@ -324,7 +353,9 @@ TEST_F(DbusServerTest, PrepareStopReportsTimeoutAndErrors) {
   controller_.SetRefusal(ErrorKind::kNotReady, "the service is still starting");
   EXPECT_TRUE(ThrowsDbusError(
       [&] {
-        proxy_->callMethod("PrepareStop").onInterface(names::kManagerInterface).withArguments(uint32_t{1});
+        proxy_->callMethod("PrepareStop")
+            .onInterface(names::kManagerInterface)
+            .withArguments(uint32_t{1});
       },
       JetsvcError("NotReady"), "the service is still starting"));
 }
@@ -383,11 +414,13 @@ TEST_F(DbusServerTest, ObserverCallsBecomePropertiesChangedAndStateChanged) {
   std::condition_variable changed;
   std::vector<std::string> states;
   std::vector<std::map<std::string, sdbus::Variant>> property_changes;
-  listener->uponSignal("StateChanged").onInterface(names::kManagerInterface).call([&](const std::string& state) {
-    std::lock_guard<std::mutex> lock(mutex);
-    states.push_back(state);
-    changed.notify_all();
-  });
+  listener->uponSignal("StateChanged")
+      .onInterface(names::kManagerInterface)
+      .call([&](const std::string& state) {
+        std::lock_guard<std::mutex> lock(mutex);
+        states.push_back(state);
+        changed.notify_all();
+      });
   listener->uponSignal("PropertiesChanged")
       .onInterface(names::kPropertiesInterface)
       .call([&](const std::string& interface, const std::map<std::string, sdbus::Variant>& values,
@@ -405,7 +438,8 @@ TEST_F(DbusServerTest, ObserverCallsBecomePropertiesChangedAndStateChanged) {
   controller_.SetState("preparing");
   {
     std::unique_lock<std::mutex> lock(mutex);
-    ASSERT_TRUE(changed.wait_for(lock, kWait, [&] { return !states.empty() && !property_changes.empty(); }));
+    ASSERT_TRUE(changed.wait_for(lock, kWait,
+                                 [&] { return !states.empty() && !property_changes.empty(); }));
     EXPECT_EQ(std::vector<std::string>{"preparing"}, states);
     EXPECT_EQ("preparing", property_changes[0].at("State").get<std::string>());
   }
@@ -420,7 +454,8 @@ TEST_F(DbusServerTest, ObserverCallsBecomePropertiesChangedAndStateChanged) {
   controller_.Notify({"NoSuchProperty"});
   controller_.SetState("prepared");
   std::unique_lock<std::mutex> lock(mutex);
-  ASSERT_TRUE(changed.wait_for(lock, kWait, [&] { return states.size() == 2 && property_changes.size() == 3; }));
+  ASSERT_TRUE(changed.wait_for(lock, kWait,
+                               [&] { return states.size() == 2 && property_changes.size() == 3; }));
   EXPECT_EQ(2u, property_changes[1].size());
   EXPECT_EQ(99u, property_changes[1].at("DirtyPages").get<uint64_t>());
   EXPECT_EQ(12345u, property_changes[1].at("CheckpointDepthBytes").get<uint64_t>());
@@ -445,9 +480,10 @@ TEST_F(DbusServerTest, ASecondServerOnTheSameBusFailsAndSaysWhoOwnsTheName) {
   FakeController other;
   std::string error;
   EXPECT_EQ(nullptr, platform::DbusServer::Start(Options(), &other, &error));
-  EXPECT_NE(std::string::npos, error.find("name org.jetsvc.Jetsvc1 is already owned on the bus at " +
-                                          bus_.address() + " by " + server_->UniqueName() + " (pid " +
-                                          std::to_string(::getpid()) + ")"))
+  EXPECT_NE(
+      std::string::npos,
+      error.find("name org.jetsvc.Jetsvc1 is already owned on the bus at " + bus_.address() +
+                 " by " + server_->UniqueName() + " (pid " + std::to_string(::getpid()) + ")"))
       << error;
   EXPECT_NE(std::string::npos, error.find("is another jetsvc running?")) << error;
   // The first server is unharmed.
@@ -508,7 +544,8 @@ TEST(DbusServerStartTest, UnreachableBusFailsNamingTheBusAndTheFix) {
     EXPECT_EQ(nullptr, platform::DbusServer::Start(platform::BusOptions{}, &controller, &error));
   }
   EXPECT_EQ(
-      "cannot connect to the system bus (unix:path=/nonexistent/system_bus_socket): No such file or "
+      "cannot connect to the system bus (unix:path=/nonexistent/system_bus_socket): No such file "
+      "or "
       "directory; set [dbus] bus=session, or bus=address and address=...",
       error);
 
@@ -516,8 +553,10 @@ TEST(DbusServerStartTest, UnreachableBusFailsNamingTheBusAndTheFix) {
   at_address.bus = "address";
   at_address.address = "unix:path=/nonexistent/bus";
   EXPECT_EQ(nullptr, platform::DbusServer::Start(at_address, &controller, &error));
-  EXPECT_NE(std::string::npos,
-            error.find("cannot connect to the bus at unix:path=/nonexistent/bus: No such file or directory"))
+  EXPECT_NE(
+      std::string::npos,
+      error.find(
+          "cannot connect to the bus at unix:path=/nonexistent/bus: No such file or directory"))
       << error;
 }
 
@@ -547,9 +586,8 @@ TEST(DbusServerStartTest, MissingSessionBusSaysWhichVariablesAreUnset) {
   platform::BusOptions options;
   options.bus = "session";
   EXPECT_EQ(nullptr, platform::DbusServer::Start(options, &controller, &error));
-  EXPECT_NE(std::string::npos,
-            error.find("cannot connect to the session bus (no address): neither "
-                       "DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set"))
+  EXPECT_NE(std::string::npos, error.find("cannot connect to the session bus (no address): neither "
+                                          "DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set"))
       << error;
 }
 
@@ -585,7 +623,8 @@ TEST(DbusServerStartTest, PolicyThatForbidsTheNameGivesAClearError) {
   options.bus = "address";
   options.address = address;
   EXPECT_EQ(nullptr, platform::DbusServer::Start(options, &controller, &error));
-  EXPECT_NE(std::string::npos, error.find("not allowed to own org.jetsvc.Jetsvc1 on the bus at " + address))
+  EXPECT_NE(std::string::npos,
+            error.find("not allowed to own org.jetsvc.Jetsvc1 on the bus at " + address))
       << error;
   EXPECT_NE(std::string::npos, error.find("check the D-Bus policy")) << error;
   (void)::kill(pid, SIGTERM);

@@ -12,8 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -46,12 +46,12 @@ template <typename Call>
     call();
   } catch (const sdbus::Error& e) {
     if (e.getName() != name) {
-      return ::testing::AssertionFailure() << "error " << e.getName() << " (" << e.getMessage()
-                                           << "), expected " << name;
+      return ::testing::AssertionFailure()
+             << "error " << e.getName() << " (" << e.getMessage() << "), expected " << name;
     }
     if (e.getMessage().find(fragment) == std::string::npos) {
-      return ::testing::AssertionFailure() << "message \"" << e.getMessage() << "\" lacks \""
-                                           << fragment << "\"";
+      return ::testing::AssertionFailure()
+             << "message \"" << e.getMessage() << "\" lacks \"" << fragment << "\"";
     }
     return ::testing::AssertionSuccess();
   }
@@ -197,7 +197,8 @@ class ChildProcess {
 };
 
 // Runs `argv` to completion.
-inline ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string& stdin_data = "",
+inline ProcessResult RunProcess(const std::vector<std::string>& argv,
+                                const std::string& stdin_data = "",
                                 const std::vector<std::string>& extra_env = {}) {
   ChildProcess child;
   std::string error;

@@ -85,7 +85,8 @@ Model ParseIntrospection(const std::string& xml) {
 }
 
 std::string ShippedXml() {
-  return ReadWholeFile(std::string(JETSVC_TEST_SOURCE_DIR) + "/platform/dbus/org.jetsvc.Jetsvc1.xml");
+  return ReadWholeFile(std::string(JETSVC_TEST_SOURCE_DIR) +
+                       "/platform/dbus/org.jetsvc.Jetsvc1.xml");
 }
 
 std::string Introspect(sdbus::IProxy& proxy) {

@@ -136,16 +136,21 @@ TEST_F(LogindInhibitorTest, TakesADelayLockForShutdownAndSleepAtStart) {
   EXPECT_EQ(std::chrono::microseconds(3s), inhibitor_->InhibitDelayMax());
 
   const FakeLogindProcess::LockCounts counts = fake_.LockCount();
-  EXPECT_EQ(1u, counts.held);
-  EXPECT_EQ(1u, counts.total_taken);
+  // One lock per kind: logind denies a combined "shutdown:sleep" delay lock
+  // to a non-root user.
+  EXPECT_EQ(2u, counts.held);
+  EXPECT_EQ(2u, counts.total_taken);
   const std::vector<FakeLogindProcess::Inhibitor> locks = fake_.ListInhibitors();
-  ASSERT_EQ(1u, locks.size());
-  EXPECT_EQ("shutdown:sleep", locks[0].what);
-  EXPECT_EQ("delay", locks[0].mode);
-  EXPECT_EQ("jetsvc", locks[0].who);
-  EXPECT_FALSE(locks[0].why.empty());
-  EXPECT_EQ(static_cast<uint32_t>(::getpid()), locks[0].pid);
-  EXPECT_EQ(static_cast<uint32_t>(::getuid()), locks[0].uid);
+  ASSERT_EQ(2u, locks.size());
+  EXPECT_EQ("shutdown", locks[0].what);
+  EXPECT_EQ("sleep", locks[1].what);
+  for (const auto& held_lock : locks) {
+    EXPECT_EQ("delay", held_lock.mode);
+    EXPECT_EQ("jetsvc", held_lock.who);
+    EXPECT_FALSE(held_lock.why.empty());
+    EXPECT_EQ(static_cast<uint32_t>(::getpid()), held_lock.pid);
+    EXPECT_EQ(static_cast<uint32_t>(::getuid()), held_lock.uid);
+  }
   // Nothing is posted until logind says something.
   EXPECT_FALSE(requests_.Next(kQuiet).has_value());
 }
@@ -165,7 +170,7 @@ TEST_F(LogindInhibitorTest, PrepareForShutdownPostsAPrepareWhoseDoneReleasesTheL
   // logind is kept waiting until the service is done.
   uint32_t held = 0;
   EXPECT_FALSE(fake_.WaitLocksReleased(kQuiet, &held));
-  EXPECT_EQ(1u, held);
+  EXPECT_EQ(2u, held);
   EXPECT_TRUE(inhibitor_->HoldsLock());
 
   prepare.done();
@@ -186,8 +191,8 @@ TEST_F(LogindInhibitorTest, CancelledPowerOffReleasesThenRetakesTheLock) {
   EXPECT_TRUE(fake_.WaitLockHeld(kWait));
   EXPECT_TRUE(inhibitor_->HoldsLock());
   const FakeLogindProcess::LockCounts counts = fake_.LockCount();
-  EXPECT_EQ(1u, counts.held);
-  EXPECT_EQ(2u, counts.total_taken);
+  EXPECT_EQ(2u, counts.held);
+  EXPECT_EQ(4u, counts.total_taken);
 }
 
 TEST_F(LogindInhibitorTest, CancelBeforePrepareFinishesKeepsTheLock) {
@@ -204,8 +209,8 @@ TEST_F(LogindInhibitorTest, CancelBeforePrepareFinishesKeepsTheLock) {
   EXPECT_TRUE(inhibitor_->HoldsLock());
   EXPECT_FALSE(fake_.WaitLocksReleased(kQuiet));
   const FakeLogindProcess::LockCounts counts = fake_.LockCount();
-  EXPECT_EQ(1u, counts.held);
-  EXPECT_EQ(1u, counts.total_taken);  // never released, so never retaken
+  EXPECT_EQ(2u, counts.held);
+  EXPECT_EQ(2u, counts.total_taken);  // never released, so never retaken
 }
 
 TEST_F(LogindInhibitorTest, ShutdownThatGoesAheadLeavesNoLock) {
@@ -257,7 +262,7 @@ TEST_F(LogindInhibitorTest, SleepReleasesTheLockAndResumeRetakesIt) {
   EXPECT_EQ(Clock::time_point::max(), resume.deadline);
   EXPECT_TRUE(inhibitor_->HoldsLock());  // retaken before the resume is posted
   EXPECT_TRUE(fake_.WaitLockHeld(kWait));
-  EXPECT_EQ(2u, fake_.LockCount().total_taken);
+  EXPECT_EQ(4u, fake_.LockCount().total_taken);
 }
 
 TEST_F(LogindInhibitorTest, StopReleasesTheLockAndEndsDelivery) {
