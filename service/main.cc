@@ -59,8 +59,8 @@ int RunDaemon(int argc, char** argv) {
     bus.address = settings.bus_address;
     server = platform::DbusServer::Start(bus, controller, why);
     if (server == nullptr) return false;
-    BOOST_LOG_TRIVIAL(info) << "serving org.jetsvc.Jetsvc1 on the " << settings.bus << " bus as "
-                            << server->UniqueName();
+    BOOST_LOG_TRIVIAL(info) << "serving org.jetsvc.Jetsvc1 on " << server->BusDescription()
+                            << " as " << server->UniqueName();
     platform::LogindOptions options;
     options.mode = settings.logind;
     options.margin = std::chrono::milliseconds(settings.inhibit_margin_ms);

@@ -225,12 +225,20 @@ int Service::Start() {
 }
 
 void Service::Serve() {
+  // Tick pings the watchdog once half its interval has passed: wake at
+  // least every quarter interval, so a ping is never later than 3/4 of it.
+  const auto watchdog =
+      std::chrono::duration_cast<std::chrono::milliseconds>(reporter_->WatchdogInterval());
+  const auto idle_tick = watchdog.count() > 0
+                             ? std::clamp(watchdog / 4, std::chrono::milliseconds(1), kIdleTick)
+                             : kIdleTick;
   for (;;) {
     std::deque<std::function<void()>> tasks;
     {
       std::unique_lock<std::mutex> lock(mu_);
       const bool busy = !waiters_.empty() || phase_ == Phase::kStopping;
-      cv_.wait_for(lock, busy ? kBusyTick : kIdleTick, [this] { return !tasks_.empty(); });
+      cv_.wait_for(lock, busy ? std::min(kBusyTick, idle_tick) : idle_tick,
+                   [this] { return !tasks_.empty(); });
       tasks.swap(tasks_);
     }
     for (auto& task : tasks) task();
@@ -598,24 +606,24 @@ int Service::Shutdown() {
     if (exit_code == kExitOk) exit_code = kExitFailure;
   }
   instance_ = JET_instanceNil;
+  std::deque<std::function<void()>> tasks;
   {
+    // From here Post, RunOnLoop and PrepareStop answer on the caller's
+    // thread; what they queued before is answered now, before the
+    // frontends stop: the D-Bus server waits for its calls in flight, and a
+    // Resume waiting on a queued task would otherwise wait forever.
     std::lock_guard<std::mutex> lock(mu_);
     last_term_usec_ = term_usec;
     phase_ = Phase::kStopped;
+    tasks.swap(tasks_);
   }
+  for (auto& task : tasks) task();
   BOOST_LOG_TRIVIAL(info) << "JetTerm took " << term_usec / 1000 << " ms";
   {
     std::ofstream last(LastTermPath(config_), std::ios::trunc);
     last << term_usec << "\n";
   }
   if (hooks_.stop_frontends) hooks_.stop_frontends();
-  // Requests that arrived meanwhile still get their done().
-  std::deque<std::function<void()>> tasks;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    tasks.swap(tasks_);
-  }
-  for (auto& task : tasks) task();
   store_.reset();
   reporter_->Stopped(exit_code);
   return exit_code;

@@ -79,9 +79,9 @@ std::unique_ptr<DbusServer> DbusServer::Start(const BusOptions& options, Control
     server->manager_->Register(server->object_.get());
     server->store_->Register(server->object_.get());
     server->object_->finishRegistration();
-  } catch (const sdbus::Error& e) {
+  } catch (const std::exception& e) {  // sdbus::Error, or bad_alloc
     *error = std::string("cannot register ") + dbus_names::kObjectPath + " on " +
-             server->bus_description_ + ": " + e.getMessage();
+             server->bus_description_ + ": " + e.what();
     return nullptr;
   }
   try {

@@ -51,9 +51,9 @@ class DbusServer {
   //    by :1.4 (pid 1234); is another jetsvc running?"
   //   "not allowed to own org.jetsvc.Jetsvc1 on the system bus (...):
   //    <reason> (check the D-Bus policy ...)".
-  // Sets the controller's observer (Controller::SetObserver), even when it
-  // then fails: a server that failed or ended leaves an observer that does
-  // nothing.
+  // Sets the controller's observer (Controller::SetObserver) before it
+  // takes the name, so also when taking the name fails; the observer of a
+  // server that failed or ended does nothing.
   // REQUIRES: controller and error are not null; controller outlives the
   // server; one server per controller.
   static std::unique_ptr<DbusServer> Start(const BusOptions& options, Controller* controller,

@@ -144,7 +144,9 @@ void ManagerAdaptor::PrepareStop(PrepareResult&& result, uint32_t timeout_ms) {
     id = next_id_++;
     pending_.emplace(id, std::move(result));
   }
-  BOOST_LOG_TRIVIAL(info) << "D-Bus: PrepareStop(timeout " << timeout_ms << " ms) requested";
+  const sdbus::Message* call = object_->getCurrentlyProcessedMessage();
+  BOOST_LOG_TRIVIAL(info) << "D-Bus: PrepareStop(timeout " << timeout_ms << " ms) requested by "
+                          << (call != nullptr ? call->getSender() : std::string("?"));
   std::optional<std::string> failure;
   try {
     controller_->PrepareStop(timeout_ms,

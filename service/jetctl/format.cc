@@ -1,10 +1,10 @@
 // jetctl: turning values into text and text into values (see jetctl.h).
 
-#include <cctype>
-#include <cstdio>
-#include <limits>
-
 #include "service/jetctl/jetctl.h"
+
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
 
 namespace jetsvc {
 namespace jetctl {
@@ -103,6 +103,15 @@ std::optional<uint64_t> ParseDurationMs(const std::string& text, std::string* er
 }
 
 bool IsValidUtf8(const std::string& text) {
+  // The lead byte of an N-byte sequence: its marker bits, mask of the
+  // value bits, and the least code point that needs N bytes (anything
+  // smaller is an overlong form).
+  struct Form {
+    unsigned char marker_mask, marker, value_mask;
+    uint32_t min;
+  };
+  static const Form kForms[] = {
+      {0xe0, 0xc0, 0x1f, 0x80}, {0xf0, 0xe0, 0x0f, 0x800}, {0xf8, 0xf0, 0x07, 0x10000}};
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char lead = static_cast<unsigned char>(text[i]);
@@ -111,25 +120,22 @@ bool IsValidUtf8(const std::string& text) {
       ++i;
       continue;
     }
-    size_t length;
-    uint32_t code;
-    uint32_t min;
-    if ((lead & 0xe0) == 0xc0) {
-      length = 2, code = lead & 0x1f, min = 0x80;
-    } else if ((lead & 0xf0) == 0xe0) {
-      length = 3, code = lead & 0x0f, min = 0x800;
-    } else if ((lead & 0xf8) == 0xf0) {
-      length = 4, code = lead & 0x07, min = 0x10000;
-    } else {
-      return false;
+    size_t length = 0;
+    const Form* form = nullptr;
+    for (size_t f = 0; f < 3; ++f) {
+      if ((lead & kForms[f].marker_mask) == kForms[f].marker) {
+        form = &kForms[f];
+        length = f + 2;
+      }
     }
-    if (i + length > text.size()) return false;
+    if (form == nullptr || i + length > text.size()) return false;
+    uint32_t code = lead & form->value_mask;
     for (size_t k = 1; k < length; ++k) {
       const unsigned char next = static_cast<unsigned char>(text[i + k]);
       if ((next & 0xc0) != 0x80) return false;
       code = (code << 6) | (next & 0x3f);
     }
-    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+    if (code < form->min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
     i += length;
   }
   return true;

@@ -137,8 +137,8 @@ class ChildProcess {
   }
 
   // Starts `argv` (argv[0] is looked up in PATH unless it has a '/') with
-  // the environment plus `extra_env` ("NAME=value"). False and *error if
-  // it cannot start.
+  // the environment plus `extra_env` ("NAME=value", replacing a variable
+  // of that name). False and *error if it cannot start.
   bool Start(const std::vector<std::string>& argv, const std::string& stdin_data,
              const std::vector<std::string>& extra_env, std::string* error) {
     out_path_ = TempFile("out", "");
@@ -153,7 +153,16 @@ class ChildProcess {
     for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     std::vector<std::string> env_strings;
-    for (char** e = environ; *e != nullptr; ++e) env_strings.push_back(*e);
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string entry = *e;
+      bool replaced = false;
+      for (const std::string& extra : extra_env) {
+        const size_t name_end = extra.find('=');  // compare "NAME=" prefixes
+        replaced |= name_end != std::string::npos &&
+                    entry.compare(0, name_end + 1, extra, 0, name_end + 1) == 0;
+      }
+      if (!replaced) env_strings.push_back(entry);
+    }
     for (const std::string& extra : extra_env) env_strings.push_back(extra);
     std::vector<char*> env;
     for (const std::string& entry : env_strings) env.push_back(const_cast<char*>(entry.c_str()));

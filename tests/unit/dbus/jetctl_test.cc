@@ -4,6 +4,7 @@
 // same server: the API must work with the standard tools.
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,10 @@ TEST_F(JetctlTest, PutGetDelRoundTrip) {
   r = Jetctl({"get", "bin"});
   ASSERT_EQ(0, r.exit_code) << r.err;
   EXPECT_EQ(binary, r.out);
+
+  r = Jetctl({"put", "cl\xc3\xa9 \xf0\x9f\x94\x91", "k"});  // "clé 🔑"
+  ASSERT_EQ(0, r.exit_code) << r.err;
+  EXPECT_EQ((Bytes{'k'}), Stored("cl\xc3\xa9 \xf0\x9f\x94\x91"));
 
   r = Jetctl({"put", "neg", "--", "-5"});
   ASSERT_EQ(0, r.exit_code) << r.err;
@@ -234,8 +239,13 @@ TEST_F(JetctlTest, UnreachableServiceExitsWithFour) {
   EXPECT_EQ(0u, r.err.find("jetctl: cannot reach org.jetsvc.Jetsvc1 on the bus at " +
                            bus_.address() + ": the service is not running"))
       << r.err;
-  // No bus at all.
-  r = RunProcess({kJetctl, "--address", "unix:path=/nonexistent/bus", "get", "k"});
+  // No bus at all. (sdbus-c++ 1.2 leaks the sd_bus of an address it cannot
+  // connect to; keep a sanitizer build's leak check from changing the exit
+  // code.)
+  const char* asan_options = std::getenv("ASAN_OPTIONS");
+  r = RunProcess({kJetctl, "--address", "unix:path=/nonexistent/bus", "get", "k"}, "",
+                 {"ASAN_OPTIONS=" + std::string(asan_options == nullptr ? "" : asan_options) +
+                  ":detect_leaks=0"});
   EXPECT_EQ(4, r.exit_code);
   EXPECT_EQ(0u, r.err.find("jetctl: cannot reach org.jetsvc.Jetsvc1: cannot connect to the bus at "
                            "unix:path=/nonexistent/bus: No such file or directory"))
@@ -262,6 +272,10 @@ TEST_F(JetctlTest, UsageErrorsExitWithOne) {
                                              {"get"},
                                              {"get", ""},
                                              {"get", "\xff"},
+                                             {"get", "\xc0\x80"},          // overlong NUL
+                                             {"get", "\xed\xa0\x80"},      // a surrogate
+                                             {"get", "\xf4\x90\x80\x80"},  // past U+10FFFF
+                                             {"scan", "\xe2\x82"},         // truncated
                                              {"scan", "--limit", "0"},
                                              {"scan", "--limit", "x"},
                                              {"defrag"},
