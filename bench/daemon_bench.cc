@@ -130,7 +130,7 @@ class Bench {
                     "--engine.log-file-size=32768", "--store.max-batch-items=10000"};
     options.env = {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_.address()};
     options.notify_socket = listener_->socket_env();
-    options.log_path = options_.dir + "/jetsvc.log";
+    options.log_path = options_.dir + "/jetsvc-" + std::to_string(++starts_) + ".log";
     daemon_ = std::make_unique<DaemonProcess>();
     const Clock::time_point started = Clock::now();
     if (!daemon_->Start(options, &error)) Die(error);
@@ -221,6 +221,7 @@ class Bench {
   std::unique_ptr<sdbus::IConnection> connection_;
   std::unique_ptr<sdbus::IProxy> proxy_;
   uint64_t next_key_ = 0;
+  int starts_ = 0;
 };
 
 }  // namespace

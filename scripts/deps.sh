@@ -10,6 +10,9 @@ packages=(
   # packaging tests: systemd-analyze and systemd-sysusers (systemd), the
   # D-Bus policy test's stand-in service (python3-dbus, python3-gi)
   systemd python3-dbus python3-gi
+  # the real-systemd test (tests/systemd/): a Debian root booted with
+  # systemd-nspawn
+  debootstrap systemd-container
 )
 if [ "${JETSVC_BENCH:-0}" = 1 ]; then
   packages+=(libsqlite3-dev liblmdb-dev librocksdb-dev)

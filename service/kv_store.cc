@@ -137,6 +137,45 @@ KvStore::KvStore(JET_INSTANCE instance, std::string path, platform::StoreLimits 
 
 KvStore::~KvStore() { Close(); }
 
+// Creates table "kv" in the open database `dbid` and makes it durable.
+static JET_ERR CreateKvTable(JET_SESID sesid, JET_DBID dbid) {
+  JET_COLUMNCREATE columns[2];
+  std::memset(columns, 0, sizeof(columns));
+  columns[0].cbStruct = sizeof(JET_COLUMNCREATE);
+  columns[0].szColumnName = const_cast<char*>(kKeyColumn);
+  columns[0].coltyp = JET_coltypBinary;
+  columns[0].cbMax = 255;
+  columns[0].grbit = JET_bitColumnNotNULL;
+  columns[1].cbStruct = sizeof(JET_COLUMNCREATE);
+  columns[1].szColumnName = const_cast<char*>(kValueColumn);
+  columns[1].coltyp = JET_coltypLongBinary;
+  static const char kIndexKey[] = "+key\0";
+  JET_INDEXCREATE index;
+  std::memset(&index, 0, sizeof(index));
+  index.cbStruct = sizeof(index);
+  index.szIndexName = const_cast<char*>("primary");
+  index.szKey = const_cast<char*>(kIndexKey);
+  index.cbKey = sizeof(kIndexKey);
+  index.grbit = JET_bitIndexPrimary | JET_bitIndexUnique | JET_bitIndexKeyMost |
+                JET_bitIndexDisallowTruncation;
+  index.cbKeyMost = kKeyMost;
+  JET_TABLECREATE table;
+  std::memset(&table, 0, sizeof(table));
+  table.cbStruct = sizeof(table);
+  table.szTableName = const_cast<char*>(kTableName);
+  table.rgcolumncreate = columns;
+  table.cColumns = 2;
+  table.rgindexcreate = &index;
+  table.cIndexes = 1;
+  JET_ERR err = JetCreateTableColumnIndex(sesid, dbid, &table);
+  if (err >= 0) err = JetCloseTable(sesid, table.tableid);
+  // The table was created outside a transaction, so committed lazily (as
+  // ESE does): make it durable before the first Put is acknowledged, or a
+  // crash could keep acknowledged records and lose the table holding them.
+  if (err >= 0) err = JetCommitTransaction(sesid, JET_bitWaitLastLevel0Commit);
+  return err;
+}
+
 Result KvStore::Open(JET_INSTANCE instance, const std::string& path,
                      const platform::StoreLimits& limits, uint32_t max_slots,
                      std::unique_ptr<KvStore>* store, bool* created) {
@@ -145,54 +184,30 @@ Result KvStore::Open(JET_INSTANCE instance, const std::string& path,
   JET_ERR err = JetBeginSession(instance, &sesid, nullptr, nullptr);
   if (err < 0) return ResultFromJet(err, "JetBeginSession");
   JET_DBID dbid = 0;
+  std::string step = "attaching " + path;
   err = JetAttachDatabase(sesid, path.c_str(), 0);
   if (err == JET_errFileNotFound) {
+    step = "creating " + path;
     err = JetCreateDatabase(sesid, path.c_str(), nullptr, &dbid, 0);
-    if (err >= 0) {
-      *created = true;
-      JET_COLUMNCREATE columns[2];
-      std::memset(columns, 0, sizeof(columns));
-      columns[0].cbStruct = sizeof(JET_COLUMNCREATE);
-      columns[0].szColumnName = const_cast<char*>(kKeyColumn);
-      columns[0].coltyp = JET_coltypBinary;
-      columns[0].cbMax = 255;
-      columns[0].grbit = JET_bitColumnNotNULL;
-      columns[1].cbStruct = sizeof(JET_COLUMNCREATE);
-      columns[1].szColumnName = const_cast<char*>(kValueColumn);
-      columns[1].coltyp = JET_coltypLongBinary;
-      static const char kIndexKey[] = "+key\0";
-      JET_INDEXCREATE index;
-      std::memset(&index, 0, sizeof(index));
-      index.cbStruct = sizeof(index);
-      index.szIndexName = const_cast<char*>("primary");
-      index.szKey = const_cast<char*>(kIndexKey);
-      index.cbKey = sizeof(kIndexKey);
-      index.grbit = JET_bitIndexPrimary | JET_bitIndexUnique | JET_bitIndexKeyMost |
-                    JET_bitIndexDisallowTruncation;
-      index.cbKeyMost = kKeyMost;
-      JET_TABLECREATE table;
-      std::memset(&table, 0, sizeof(table));
-      table.cbStruct = sizeof(table);
-      table.szTableName = const_cast<char*>(kTableName);
-      table.rgcolumncreate = columns;
-      table.cColumns = 2;
-      table.rgindexcreate = &index;
-      table.cIndexes = 1;
-      err = JetCreateTableColumnIndex(sesid, dbid, &table);
-      if (err >= 0) err = JetCloseTable(sesid, table.tableid);
-      if (err >= 0) err = JetCloseDatabase(sesid, dbid, 0);
-      if (err < 0) {
-        (void)JetEndSession(sesid, 0);
-        return ResultFromJet(err, "creating table kv in " + path);
-      }
-    }
+    *created = err >= 0;
+  } else if (err >= 0) {  // JET_wrnDatabaseAttached: recovery kept it attached
+    step = "opening " + path;
+    err = JetOpenDatabase(sesid, path.c_str(), nullptr, &dbid, 0);
   }
-  // JET_wrnDatabaseAttached: recovery kept it attached.
-  if (err < 0) {
-    (void)JetEndSession(sesid, 0);
-    return ResultFromJet(err, "attaching " + path);
+  if (err >= 0) {
+    JET_TABLEID tableid = JET_tableidNil;
+    err = JetOpenTable(sesid, dbid, kTableName, nullptr, 0, 0, &tableid);
+    if (err == JET_errObjectNotFound) {
+      // A new database, or one whose table creation a crash cut short.
+      step = "creating table kv in " + path;
+      err = CreateKvTable(sesid, dbid);
+    } else if (err >= 0) {
+      err = JetCloseTable(sesid, tableid);
+    }
+    if (err >= 0) err = JetCloseDatabase(sesid, dbid, 0);
   }
   (void)JetEndSession(sesid, 0);
+  if (err < 0) return ResultFromJet(err, step);
 
   std::unique_ptr<KvStore> opened(new KvStore(instance, path, limits, max_slots));
   // Open one slot now, so a missing table shows at start, not at the

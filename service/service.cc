@@ -130,6 +130,23 @@ bool Service::InitEngine(std::string* error) {
       }
     }
   }
+  // What the start will have to do, from the database header: a clean
+  // shutdown means JetInit replays nothing.
+  if (std::filesystem::exists(config_.database, ec)) {
+    JET_DBINFOMISC info;
+    std::memset(&info, 0, sizeof(info));
+    const JET_ERR state_err =
+        JetGetDatabaseFileInfo(config_.database.c_str(), &info, sizeof(info), JET_DbInfoMisc);
+    if (state_err < 0) {
+      BOOST_LOG_TRIVIAL(warning) << "cannot read the header of " << config_.database
+                                 << " (JET_ERR " << state_err << "); JetInit will tell";
+    } else if (info.dbstate == JET_dbstateCleanShutdown) {
+      BOOST_LOG_TRIVIAL(info) << config_.database << " was shut down cleanly: nothing to replay";
+    } else {
+      BOOST_LOG_TRIVIAL(info) << config_.database << " was not shut down cleanly (dbstate "
+                              << info.dbstate << "): JetInit replays the log";
+    }
+  }
   long err = config::EnterMultiInstanceMode(config_, error);
   if (err < 0) return false;
   err = JetCreateInstance2(&instance_, config_.instance_name.c_str(), config_.instance_name.c_str(), 0);

@@ -28,6 +28,8 @@ constexpr uint32_t kHdrAttachLsn = 64;
 constexpr uint32_t kHdrCreated = 72;
 constexpr uint32_t kHdrLastClean = 80;
 constexpr uint32_t kHdrDbtime = 88;
+// A new file's size in pages (the space root records it).
+constexpr uint32_t kInitialPages = kFirstDataPage + 16;
 
 std::string EncodeObjid(uint32_t objid) {
   std::string key;
@@ -174,51 +176,66 @@ DatabaseSignature Database::NewSignature(Env* env) {
   return signature;
 }
 
-Status Database::Create(Env* env, BufferCache* cache, MtrLog* mtr_log, uint32_t db_id,
-                        const std::string& path, const DatabaseOptions& options,
-                        const DatabaseSignature& signature, const LogSignature& log_signature,
-                        bool overwrite, std::unique_ptr<Database>* result) {
-  if (!overwrite && env->FileExists(path)) {
+Status Database::Create(Env* env, BufferCache* cache, uint32_t db_id, const std::string& path,
+                        const DatabaseOptions& options, const DatabaseSignature& signature,
+                        const LogSignature& log_signature, bool overwrite,
+                        std::unique_ptr<Database>* result) {
+  const bool existed = env->FileExists(path);
+  if (!overwrite && existed) {
     return Status::FromCode(JET_errDatabaseDuplicate, path + " already exists");
   }
+  // Locked before it is truncated: a file another instance or process has
+  // attached is refused, not emptied under it.
   std::unique_ptr<FileLock> lock;
-  std::unique_ptr<File> file;
-  JET_RETURN_IF_ERROR(env->OpenFile(path, OpenMode::kCreateOrTruncate, false, &file));
-  JET_RETURN_IF_ERROR(env->LockFile(path, &lock));
-  const uint32_t initial_pages = kFirstDataPage + 16;
-  JET_RETURN_IF_ERROR(file->SetSize(static_cast<uint64_t>(initial_pages) * options.page_size));
-  std::unique_ptr<Database> db(
-      new Database(db_id, path, options, std::move(file), std::move(lock)));
-  DatabaseHeader header;
-  header.signature = signature;
-  header.created_micros = signature.created_micros;
-  header.state = JET_dbstateJustCreated;
-  header.log_signature = log_signature;
-  JET_RETURN_IF_ERROR(db->WriteHeader(header));
-  JET_RETURN_IF_ERROR(db->file_->Sync());
-  JET_RETURN_IF_ERROR(env->SyncDir(DirName(path)));
-
-  cache->RegisterFile(db_id, db->file_.get());
-  db->cache_ = cache;
-  Mtr mtr(cache, mtr_log);
-  Status status = db->space_.Format(&mtr, initial_pages, options.max_pages);
-  if (status.ok()) status = BTree::CreateRoot(&mtr, db_id, kDirectoryObjid, kDirectoryRootPage);
-  if (status.ok()) status = BTree::CreateRoot(&mtr, db_id, kCatalogObjid, kCatalogRootPage);
-  if (status.ok()) {
-    // The fixed pages need page numbers too.
-    Page* page = nullptr;
-    status = mtr.GetPage(db_id, kDirectoryRootPage, &page);
-    if (status.ok()) page->set_page_number(kDirectoryRootPage);
-    if (status.ok()) status = mtr.GetPage(db_id, kCatalogRootPage, &page);
-    if (status.ok()) page->set_page_number(kCatalogRootPage);
-  }
-  if (status.ok()) status = mtr.Commit();
+  Status status = env->LockFile(path, &lock);
   if (status.IsError()) {
-    cache->ForgetFile(db_id, /*discard_dirty=*/true);
+    if (!existed) env->RemoveFile(path).PermitUnchecked();  // the lock made it
     return status;
   }
+  std::unique_ptr<File> file;
+  status = env->OpenFile(path, OpenMode::kCreateOrTruncate, false, &file);
+  if (status.ok()) {
+    status = file->SetSize(static_cast<uint64_t>(kInitialPages) * options.page_size);
+  }
+  std::unique_ptr<Database> db;
+  if (status.ok()) {
+    db.reset(new Database(db_id, path, options, std::move(file), std::move(lock)));
+    DatabaseHeader header;
+    header.signature = signature;
+    header.created_micros = signature.created_micros;
+    header.state = JET_dbstateJustCreated;
+    header.log_signature = log_signature;
+    status = db->WriteHeader(header);
+  }
+  if (status.ok()) status = env->SyncDir(DirName(path));
+  if (status.IsError()) {
+    // Nothing refers to the file yet (the caller logs the attach record
+    // after this returns): a half-made file goes away.
+    db.reset();
+    file.reset();
+    lock.reset();
+    env->RemoveFile(path).PermitUnchecked();
+    return status;
+  }
+  cache->RegisterFile(db_id, db->file_.get());
+  db->cache_ = cache;
   JET_RETURN_IF_ERROR(db->AttachTrees(cache));
   *result = std::move(db);
+  return Status::OK();
+}
+
+Status Database::Format(MtrLog* mtr_log, uint32_t max_pages) {
+  Mtr mtr(cache_, mtr_log);
+  JET_RETURN_IF_ERROR(space_.Format(&mtr, kInitialPages, max_pages));
+  JET_RETURN_IF_ERROR(BTree::CreateRoot(&mtr, id_, kDirectoryObjid, kDirectoryRootPage));
+  JET_RETURN_IF_ERROR(BTree::CreateRoot(&mtr, id_, kCatalogObjid, kCatalogRootPage));
+  return mtr.Commit();
+}
+
+Status Database::IsFormatted(bool* formatted) {
+  PageRef ref;
+  JET_RETURN_IF_ERROR(cache_->Fetch(id_, kSpaceRootPage, &ref));
+  *formatted = Page(ref.data(), options_.page_size).type() != PageType::kUninitialized;
   return Status::OK();
 }
 

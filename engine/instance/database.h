@@ -76,16 +76,17 @@ class Database {
   // JET_errDatabaseCorrupted (both copies damaged).
   static Status ReadHeader(Env* env, const std::string& path, DatabaseHeader* header);
 
-  // Creates a new file: header JustCreated, then (through `mtr_log`, under
-  // the apply mutex) the space root, directory and catalog roots.
+  // Creates a new file with its header (JustCreated, `signature`) synced,
+  // and registers it with `cache`; its pages are formatted by Format().
   // `overwrite` replaces an existing file (JET_bitDbOverwriteExisting);
-  // otherwise an existing file gives JET_errDatabaseDuplicate.
-  // `signature` comes from NewSignature(), so the caller can log the
-  // attach record before the formatting MTR.
-  static Status Create(Env* env, BufferCache* cache, MtrLog* mtr_log, uint32_t db_id,
-                       const std::string& path, const DatabaseOptions& options,
-                       const DatabaseSignature& signature, const LogSignature& log_signature,
-                       bool overwrite, std::unique_ptr<Database>* result);
+  // otherwise an existing file gives JET_errDatabaseDuplicate. A file in
+  // use (locked) is refused before it is truncated. On failure no file is
+  // left behind. The caller logs the attach record after this returns, so
+  // recovery never meets an attach record of a file without a header.
+  static Status Create(Env* env, BufferCache* cache, uint32_t db_id, const std::string& path,
+                       const DatabaseOptions& options, const DatabaseSignature& signature,
+                       const LogSignature& log_signature, bool overwrite,
+                       std::unique_ptr<Database>* result);
   static DatabaseSignature NewSignature(Env* env);
   // Opens an existing file (attach or recovery). Checks the page size
   // (JET_errPageSizeMismatch). Does not check or change the state: the
@@ -113,6 +114,16 @@ class Database {
   void RaiseDbtime(uint64_t dbtime) {
     if (dbtime > dbtime_.load()) dbtime_.store(dbtime);
   }
+
+  // One MTR through `mtr_log` that formats a created file: the space root
+  // (`max_pages` 0 = no limit), the directory and catalog roots. The same
+  // pages result whether it runs in JetCreateDatabase or in recovery.
+  // REQUIRES: the apply mutex. On failure pages in the cache may be
+  // changed without a log record: the caller discards them (ForgetFile).
+  Status Format(MtrLog* mtr_log, uint32_t max_pages);
+  // Whether the space root (page 2) holds anything: false for a created
+  // file whose formatting was never written nor redone.
+  Status IsFormatted(bool* formatted);
 
   // Reads the directory tree into the registry (after Open/recovery).
   Status LoadDirectory();

@@ -204,7 +204,9 @@ Status Instance::Term(uint32_t grbit) {
   }
   StopAllDefrag();
   StopBackground();
-  if (dirty) return TermDirty();
+  // A background flush may have failed the instance meanwhile: that term
+  // is dirty too (JET_errDirtyShutdown, like any term of a failed one).
+  if (dirty || state() == InstanceState::kFailed) return TermDirty();
   Status status = TermClean((grbit & JET_bitTermAbrupt) != 0);
   if (status.IsError()) {
     // Past the point of no return a failed term is a crash: the next Init

@@ -261,6 +261,10 @@ class Instance {
   std::map<uint32_t, int> db_users_ GUARDED_BY(dbs_mu_);
   std::set<uint32_t> detaching_ GUARDED_BY(dbs_mu_);
   std::map<uint32_t, uint32_t> next_objid_ GUARDED_BY(dbs_mu_);
+  // Ids of attaches and creates that failed after their attach record was
+  // appended: never handed out again by this instance (recovery maps the
+  // log's ids to files).
+  std::set<uint32_t> abandoned_ids_ GUARDED_BY(dbs_mu_);
 
   Mutex sessions_mu_;
   std::set<Session*> sessions_ GUARDED_BY(sessions_mu_);

@@ -66,7 +66,7 @@ uint32_t Instance::NewObjid(uint32_t db_id) {
 uint32_t Instance::FreeDatabaseId() {
   MutexLock lock(&dbs_mu_);
   uint32_t id = 1;
-  while (dbs_.count(id) != 0) ++id;
+  while (dbs_.count(id) != 0 || abandoned_ids_.count(id) != 0) ++id;
   return id;
 }
 
@@ -87,25 +87,48 @@ Status Instance::CreateDatabase(const std::string& raw_path, uint32_t max_pages,
   if (!(grbit & JET_bitDbOverwriteExisting) && env_->FileExists(path)) {
     return Status::FromCode(JET_errDatabaseDuplicate, path + " already exists");
   }
-  // The attach record goes first, so recovery knows the file before it
-  // sees the first page of it.
-  AttachRecord attach{id, path, signature, true};
-  uint64_t attach_lsn = 0;
-  JET_RETURN_IF_ERROR(AppendAndFlush(EncodeAttachRecord(attach), &attach_lsn));
+  // ESE's ErrDBCreateDatabase, ordered so that a crash or a failure at any
+  // step leaves something recovery can finish:
+  //  1. the file with its header, synced (a failure removes it);
+  //  2. the attach record, durable: from here on the log names the file;
+  //  3. the formatting MTR, durable before the call returns, so a created
+  //     database survives any later failure (recovery formats a created
+  //     file whose formatting record never reached the log);
+  //  4. the header DirtyShutdown: an attached database a crash leaves dirty.
   std::unique_ptr<Database> db;
   const LogSignature log_signature =
       log_->enabled() ? log_->writer()->signature() : LogSignature();
-  JET_RETURN_IF_ERROR(Database::Create(env_, cache_.get(), log_.get(), id, path,
+  JET_RETURN_IF_ERROR(Database::Create(env_, cache_.get(), id, path,
                                        MakeDatabaseOptions(max_pages, false), signature,
                                        log_signature, (grbit & JET_bitDbOverwriteExisting) != 0,
                                        &db));
-  // Created and logged: from now on it is an attached database that a
-  // crash leaves dirty (ESE's ErrDBCreateDBFinish).
-  DatabaseHeader header = db->header();
-  header.attach_lsn = attach_lsn;
-  header.state = JET_dbstateDirtyShutdown;
-  JET_RETURN_IF_ERROR(db->WriteHeader(header));
-  JET_RETURN_IF_ERROR(db->LoadDirectory());
+  AttachRecord attach{id, path, signature, /*created=*/true, max_pages};
+  uint64_t attach_lsn = 0;
+  Status status = AppendAndFlush(EncodeAttachRecord(attach), &attach_lsn);
+  if (status.ok()) {
+    status = db->Format(log_.get(), max_pages);
+    // An MTR the log refused leaves pages that disagree with it.
+    if (status.IsError() && log_->enabled() && log_->writer()->sticky_error().IsError()) {
+      Fail(status).PermitUnchecked();
+    }
+  }
+  if (status.ok()) status = WaitDurable(log_->tip());
+  if (status.ok()) {
+    DatabaseHeader header = db->header();
+    header.attach_lsn = attach_lsn;
+    header.state = JET_dbstateDirtyShutdown;
+    status = db->WriteHeader(header);
+  }
+  if (status.ok()) status = db->LoadDirectory();
+  if (status.IsError()) {
+    // The attach record may be in the log: the file stays for recovery,
+    // and the id is not given to another database, so the log never
+    // attaches two files under one id without a detach between them.
+    cache_->ForgetFile(id, /*discard_dirty=*/true);
+    MutexLock lock(&dbs_mu_);
+    abandoned_ids_.insert(id);
+    return status;
+  }
   {
     MutexLock lock(&dbs_mu_);
     dbs_[id] = std::move(db);
@@ -151,6 +174,9 @@ Status Instance::AttachDatabase(const std::string& raw_path, uint32_t max_pages,
   if (status.ok()) status = db->LoadDirectory();
   if (status.IsError()) {
     cache_->ForgetFile(id, true);
+    // As in CreateDatabase: an attach record may name this id.
+    MutexLock lock(&dbs_mu_);
+    if (!read_only) abandoned_ids_.insert(id);
     return status;
   }
   {

@@ -19,6 +19,7 @@ std::string EncodeAttachRecord(const AttachRecord& record) {
   PutFixed64(&bytes, record.signature.random);
   PutFixed64(&bytes, record.signature.created_micros);
   bytes.push_back(record.created ? 1 : 0);
+  if (record.created) PutVarint32(&bytes, record.max_pages);
   return bytes;
 }
 
@@ -28,11 +29,17 @@ Status DecodeAttachRecord(std::string_view bytes, AttachRecord* record) {
   std::string_view path;
   if (!GetVarint32(&bytes, &record->db_id) || !GetLengthPrefixed(&bytes, &path) ||
       !GetFixed64(&bytes, &record->signature.random) ||
-      !GetFixed64(&bytes, &record->signature.created_micros) || bytes.size() != 1) {
+      !GetFixed64(&bytes, &record->signature.created_micros) || bytes.empty()) {
     return Malformed("attach");
   }
   record->path.assign(path);
   record->created = bytes[0] != 0;
+  bytes.remove_prefix(1);
+  record->max_pages = 0;
+  if (record->created && !bytes.empty() && !GetVarint32(&bytes, &record->max_pages)) {
+    return Malformed("attach");
+  }
+  if (!bytes.empty()) return Malformed("attach");
   return Status::OK();
 }
 

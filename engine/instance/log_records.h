@@ -3,7 +3,9 @@
 //
 // Layouts (varints and length-prefixed strings from util/coding.h):
 //   attach:  type u8 | db_id | path | signature.random u64 |
-//            signature.created u64 | created u8 (1 = JetCreateDatabase)
+//            signature.created u64 | created u8 (1 = JetCreateDatabase) |
+//            [created only] max_pages varint (cpgDatabaseSizeMax; absent in
+//            records written before it was added: read as 0)
 //   detach:  type u8 | db_id
 //   term, init, recovery-quit: type u8 | wall-clock micros u64
 //
@@ -26,6 +28,9 @@ struct AttachRecord {
   std::string path;
   DatabaseSignature signature;
   bool created = false;
+  // For a created database: its size limit, so recovery can format the
+  // file the same way if the formatting record never reached the log.
+  uint32_t max_pages = 0;
 };
 
 std::string EncodeAttachRecord(const AttachRecord& record);

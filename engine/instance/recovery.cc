@@ -6,8 +6,10 @@
 //  2. Read the checkpoint; open the databases it lists.
 //  3. Redo every record from the checkpoint: page diffs where the page's
 //     dbtime is older than the record's, attaches and detaches as they come.
-//  4. If the log ends inside a commit (intent logged, applied-record not),
-//     apply the rest of it from the intent.
+//  4. Format a database created in the replayed log whose formatting
+//     record is missing (JetCreateDatabase cut short). If the log ends
+//     inside a commit (intent logged, applied-record not), apply the rest
+//     of it from the intent.
 //  5. Flush, mark headers clean, log RecoveryQuit, write the checkpoint.
 //  6. Databases end detached unless JET_bitKeepDbAttachedAtEndOfRecovery.
 
@@ -100,6 +102,10 @@ Status Instance::Recover(uint32_t grbit) {
 
   const bool ignore_missing = (grbit & JET_bitReplayIgnoreMissingDB) != 0;
   std::set<uint32_t> ignored;  // databases whose records are skipped
+  // Databases created inside the replayed log (id -> max_pages): if the
+  // formatting record of one never reached the log, redo leaves its pages
+  // unformatted and step 4 formats them.
+  std::map<uint32_t, uint32_t> created;
   // Opens (for redo) a database named by the checkpoint or an attach record.
   const auto open_for_redo = [&](uint32_t db_id, const std::string& path,
                                  const DatabaseSignature& signature) -> Status {
@@ -198,6 +204,7 @@ Status Instance::Recover(uint32_t grbit) {
         AttachRecord attach;
         JET_RETURN_IF_ERROR(DecodeAttachRecord(record, &attach));
         JET_RETURN_IF_ERROR(open_for_redo(attach.db_id, attach.path, attach.signature));
+        if (attach.created) created[attach.db_id] = attach.max_pages;
         break;
       }
       case kLogDetach: {
@@ -216,6 +223,7 @@ Status Instance::Recover(uint32_t grbit) {
           dbs_.erase(db_id);
         }
         ignored.erase(db_id);
+        created.erase(db_id);
         break;
       }
       case kLogTerm:
@@ -244,6 +252,15 @@ Status Instance::Recover(uint32_t grbit) {
 
   MutexLock checkpoint_writer(&checkpoint_mu_);
   MutexLock apply(&apply_mu_);
+  // A JetCreateDatabase cut short between its attach record and its
+  // formatting record (which it waits for before returning): finish it.
+  for (const auto& [id, max_pages] : created) {
+    Database* db = FindDatabase(id);
+    if (db == nullptr) continue;  // ignored (missing) or detached
+    bool formatted = false;
+    JET_RETURN_IF_ERROR(db->IsFormatted(&formatted));
+    if (!formatted) JET_RETURN_IF_ERROR(db->Format(log_.get(), max_pages));
+  }
   for (uint32_t id : AttachedDatabases()) JET_RETURN_IF_ERROR(FindDatabase(id)->LoadDirectory());
   if (pending) {
     bool skip = false;

@@ -66,12 +66,12 @@ struct LogindInhibitor::LockState {
   void CloseLocked(const char* why) EXCLUSIVE_LOCKS_REQUIRED(mutex) {
     if (fds.empty()) return;
     std::string numbers;
-    for (auto& fd : fds) {
-      numbers += (numbers.empty() ? "" : ", ") + std::to_string(fd.get());
-      fd.reset();
-    }
-    fds.clear();
+    for (const auto& fd : fds) numbers += (numbers.empty() ? "" : ", ") + std::to_string(fd.get());
+    // Logged before the close: once the fds are closed logind may go on
+    // at once, and the journal should show the release before that.
     BOOST_LOG_TRIVIAL(info) << "logind delay lock released (fd " << numbers << ", " << why << ")";
+    for (auto& fd : fds) fd.reset();
+    fds.clear();
   }
 
   bool HeldLocked() const EXCLUSIVE_LOCKS_REQUIRED(mutex) { return !fds.empty(); }

@@ -15,10 +15,6 @@
 namespace jetsvc::testing {
 namespace {
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 TEST_F(DaemonTest, ReadyComesOnlyOnceTheDatabaseIsAttachedAndBusctlReadsTheState) {
   const std::string busctl = FindOnPath("busctl");
   ASSERT_FALSE(busctl.empty())
@@ -49,16 +45,16 @@ TEST_F(DaemonTest, ReadyComesOnlyOnceTheDatabaseIsAttachedAndBusctlReadsTheState
   // No watchdog was asked for, so none is sent.
   EXPECT_FALSE(daemon->notify.Has("WATCHDOG=1"));
 
-  const ProgramOutput state = RunProgram(
-      {busctl, "--address=" + bus_.address(), "get-property", names::kBusName, names::kObjectPath,
-       names::kManagerInterface, "State"},
-      {}, 30s);
+  // busctl get-property prints "<signature> <value>".
+  auto get_property = [&](const char* property) {
+    return RunProgram({busctl, "--address=" + bus_.address(), "get-property", names::kBusName,
+                       names::kObjectPath, names::kManagerInterface, property},
+                      {}, 30s);
+  };
+  const ProgramOutput state = get_property("State");
   ASSERT_EQ(state.status.ToString(), "exit code 0") << state.Describe();
   EXPECT_EQ(state.out, "s \"running\"\n");
-  const ProgramOutput dirty = RunProgram(
-      {busctl, "--address=" + bus_.address(), "get-property", names::kBusName, names::kObjectPath,
-       names::kManagerInterface, "DirtyPages"},
-      {}, 30s);
+  const ProgramOutput dirty = get_property("DirtyPages");
   ASSERT_EQ(dirty.status.ToString(), "exit code 0") << dirty.Describe();
   EXPECT_EQ(dirty.out.rfind("t ", 0), 0u) << dirty.out;
 
@@ -82,7 +78,7 @@ TEST_F(DaemonTest, BadConfigurationExitsWithCode2AndNamesTheOption) {
   for (const Case& c : cases) {
     SCOPED_TRACE("config file \"" + c.file + "\", extra arguments " +
                  (c.args.empty() ? std::string("none") : c.args[0]));
-    WriteConfig(c.file);
+    ASSERT_NO_FATAL_FAILURE(WriteConfig(c.file));
     LaunchOptions launch;
     launch.args = c.args;
     Daemon* daemon = Launch(launch);
@@ -119,12 +115,12 @@ TEST_F(DaemonTest, SecondDaemonOnTheSameBusFailsBecauseTheNameIsOwned) {
 }
 
 TEST_F(DaemonTest, SighupReloadsAndABrokenConfigIsRejectedWhileServing) {
-  WriteConfig("[engine]\ncheckpoint-depth-max = 20971520\n");
+  ASSERT_NO_FATAL_FAILURE(WriteConfig("[engine]\ncheckpoint-depth-max = 20971520\n"));
   Daemon* daemon = StartDaemon();
   ASSERT_NE(daemon, nullptr);
 
   // A good change: RELOADING=1, then READY=1 once it is applied.
-  WriteConfig("[engine]\ncheckpoint-depth-max = 10485760\n");
+  ASSERT_NO_FATAL_FAILURE(WriteConfig("[engine]\ncheckpoint-depth-max = 10485760\n"));
   size_t mark = daemon->notify.assignment_count();
   ASSERT_TRUE(daemon->process.Signal(SIGHUP));
   ASSERT_TRUE(daemon->notify.WaitFor("RELOADING=1", 10s, mark));
@@ -134,18 +130,41 @@ TEST_F(DaemonTest, SighupReloadsAndABrokenConfigIsRejectedWhileServing) {
 
   // A broken file: rejected with a log line, the old config stays, and
   // READY=1 still follows RELOADING=1.
-  WriteConfig("[engine]\ncheckpoint-depth-max = banana\n");
+  ASSERT_NO_FATAL_FAILURE(WriteConfig("[engine]\ncheckpoint-depth-max = banana\n"));
   mark = daemon->notify.assignment_count();
   ASSERT_TRUE(daemon->process.Signal(SIGHUP));
   ASSERT_TRUE(daemon->notify.WaitFor("RELOADING=1", 10s, mark));
   const long rejected = daemon->notify.IndexOf("RELOADING=1", mark);
   ASSERT_TRUE(daemon->notify.WaitFor("READY=1", 10s, static_cast<size_t>(rejected) + 1));
-  EXPECT_TRUE(daemon->process.WaitForLog("reload rejected", 10s));
-  EXPECT_TRUE(Contains(daemon->process.Log(), "checkpoint-depth-max"));
+  ASSERT_TRUE(daemon->process.WaitForLog("reload rejected", 10s));
+  // The line names the option and the bad value.
+  const std::string log = daemon->process.Log();
+  const size_t line = log.find("reload rejected");
+  const std::string rejected_line = log.substr(line, log.find('\n', line) - line);
+  EXPECT_TRUE(Contains(rejected_line, "checkpoint-depth-max")) << rejected_line;
+  EXPECT_TRUE(Contains(rejected_line, "banana")) << rejected_line;
   EXPECT_TRUE(daemon->process.Running());
   EXPECT_EQ(State(), "running");
   Put("after-reload", {1});
   EXPECT_EQ(Get("after-reload"), std::vector<uint8_t>{1});
+
+  // The configuration in effect is still the one of the good reload: the
+  // same file again changes nothing (the log does not say "applied"),
+  // while the start's value is applied as a change.
+  for (const std::string depth : {"10485760", "20971520"}) {
+    SCOPED_TRACE("checkpoint-depth-max = " + depth);
+    const size_t log_size = daemon->process.Log().size();
+    ASSERT_NO_FATAL_FAILURE(WriteConfig("[engine]\ncheckpoint-depth-max = " + depth + "\n"));
+    mark = daemon->notify.assignment_count();
+    ASSERT_TRUE(daemon->process.Signal(SIGHUP));
+    ASSERT_TRUE(daemon->notify.WaitFor("RELOADING=1", 10s, mark));
+    ASSERT_TRUE(daemon->notify.WaitFor(
+        "READY=1", 10s, static_cast<size_t>(daemon->notify.IndexOf("RELOADING=1", mark)) + 1));
+    // The daemon logs (synchronously) before it sends READY=1.
+    const std::string after = daemon->process.Log().substr(log_size);
+    EXPECT_EQ(Contains(after, "reload applied engine.checkpoint-depth-max"), depth == "20971520")
+        << after;
+  }
   EXPECT_FALSE(daemon->notify.Has("STOPPING=1"));
   EXPECT_EQ(Stop(daemon).ToString(), "exit code 0");
 }
@@ -168,8 +187,10 @@ TEST_F(DaemonTest, WatchdogPingsArriveWithinTheInterval) {
   for (int i = 0; i < kPings; ++i) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    ASSERT_TRUE(daemon->notify.WaitFor("WATCHDOG=1", std::max(left, 0ms), static_cast<size_t>(last) + 1))
-        << "only " << i << " pings in " << kPings * kInterval.count() / 1000 << " ms after the first";
+    ASSERT_TRUE(
+        daemon->notify.WaitFor("WATCHDOG=1", std::max(left, 0ms), static_cast<size_t>(last) + 1))
+        << "only " << i << " pings in " << kPings * kInterval.count() / 1000
+        << " ms after the first";
     last = daemon->notify.IndexOf("WATCHDOG=1", static_cast<size_t>(last) + 1);
   }
   for (const auto& message : daemon->notify.messages()) {

@@ -17,14 +17,15 @@
 // The tests go through the public API with the fault-injecting Env, and
 // end the failed instance the way the service does.
 
+#include <gtest/gtest.h>
+
 #include <cstring>
 #include <map>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "engine/api/api_state.h"
+#include "engine/instance/log_records.h"
 #include "esent.h"
 #include "jetsvc_ext.h"
 #include "platform/testing/fault_env.h"
@@ -55,8 +56,10 @@ class CreateDurabilityTest : public ::testing::Test {
     SetEnv(env);
     const std::string folder = dir + "/";
     JET_ERR err = JetCreateInstance(&instance_, "create-durability");
-    if (err >= 0) err = JetSetSystemParameter(&instance_, 0, JET_paramSystemPath, 0, folder.c_str());
-    if (err >= 0) err = JetSetSystemParameter(&instance_, 0, JET_paramLogFilePath, 0, folder.c_str());
+    if (err >= 0)
+      err = JetSetSystemParameter(&instance_, 0, JET_paramSystemPath, 0, folder.c_str());
+    if (err >= 0)
+      err = JetSetSystemParameter(&instance_, 0, JET_paramLogFilePath, 0, folder.c_str());
     if (err >= 0) err = JetSetSystemParameter(&instance_, 0, JET_paramLogFileSize, 1024, nullptr);
     if (err >= 0) err = JetSetSystemParameter(&instance_, 0, JET_paramCacheSizeMax, 4096, nullptr);
     if (err >= 0) err = JetInit2(&instance_, JET_bitKeepDbAttachedAtEndOfRecovery);
@@ -111,9 +114,11 @@ class CreateDurabilityTest : public ::testing::Test {
   JET_ERR OpenTable(JET_DBID dbid) {
     JET_ERR err = JetOpenTable(sesid_, dbid, "kv", nullptr, 0, 0, &tableid_);
     JET_COLUMNDEF def;
-    if (err >= 0) err = JetGetTableColumnInfo(sesid_, tableid_, "key", &def, sizeof(def), JET_ColInfo);
+    if (err >= 0)
+      err = JetGetTableColumnInfo(sesid_, tableid_, "key", &def, sizeof(def), JET_ColInfo);
     if (err >= 0) key_ = def.columnid;
-    if (err >= 0) err = JetGetTableColumnInfo(sesid_, tableid_, "value", &def, sizeof(def), JET_ColInfo);
+    if (err >= 0)
+      err = JetGetTableColumnInfo(sesid_, tableid_, "value", &def, sizeof(def), JET_ColInfo);
     if (err >= 0) value_ = def.columnid;
     return err;
   }
@@ -123,8 +128,12 @@ class CreateDurabilityTest : public ::testing::Test {
     JET_ERR err = JetBeginTransaction(sesid_);
     if (err < 0) return err;
     err = JetPrepareUpdate(sesid_, tableid_, JET_prepInsert);
-    if (err >= 0) err = JetSetColumn(sesid_, tableid_, key_, key.data(), static_cast<unsigned long>(key.size()), 0, nullptr);
-    if (err >= 0) err = JetSetColumn(sesid_, tableid_, value_, value.data(), static_cast<unsigned long>(value.size()), 0, nullptr);
+    if (err >= 0)
+      err = JetSetColumn(sesid_, tableid_, key_, key.data(), static_cast<unsigned long>(key.size()),
+                         0, nullptr);
+    if (err >= 0)
+      err = JetSetColumn(sesid_, tableid_, value_, value.data(),
+                         static_cast<unsigned long>(value.size()), 0, nullptr);
     if (err >= 0) err = JetUpdate(sesid_, tableid_, nullptr, 0, nullptr);
     if (err >= 0) err = JetCommitTransaction(sesid_, 0);
     if (err < 0) {
@@ -141,14 +150,16 @@ class CreateDurabilityTest : public ::testing::Test {
     while (err >= 0) {
       std::string key(255, '\0');
       unsigned long key_size = 0;
-      err = JetRetrieveColumn(sesid_, tableid_, key_, key.data(), static_cast<unsigned long>(key.size()), &key_size, 0, nullptr);
+      err = JetRetrieveColumn(sesid_, tableid_, key_, key.data(),
+                              static_cast<unsigned long>(key.size()), &key_size, 0, nullptr);
       if (err < 0) return err;
       key.resize(key_size);
       unsigned long value_size = 0;
       err = JetRetrieveColumn(sesid_, tableid_, value_, nullptr, 0, &value_size, 0, nullptr);
       if (err < 0 && err != JET_wrnBufferTruncated) return err;
       std::string value(value_size, '\0');
-      err = JetRetrieveColumn(sesid_, tableid_, value_, value.data(), value_size, &value_size, 0, nullptr);
+      err = JetRetrieveColumn(sesid_, tableid_, value_, value.data(), value_size, &value_size, 0,
+                              nullptr);
       if (err < 0) return err;
       (*rows)[key] = value;
       err = JetMove(sesid_, tableid_, JET_MoveNext, 0);
@@ -157,20 +168,21 @@ class CreateDurabilityTest : public ::testing::Test {
   }
 
   // Ends a failed instance the way the service does after a fatal error:
-  // the stop (refused), then every handle, then a term that ends dirty.
-  void TermLikeTheService() {
-    { JET_ERR e = JetStopServiceInstance2(instance_, JET_bitStopServiceAll); JET_ERR f=0; JetsvcGetInstanceFailure(instance_, &f); fprintf(stderr, "DBG stop=%ld fatal=%ld\n", (long)e, (long)f); }
+  // the stop (refused), then every handle, then a term that ends dirty. A
+  // term whose own flush hits the `injected` error returns that error.
+  void TermLikeTheService(JET_ERR injected) {
+    JetStopServiceInstance2(instance_, JET_bitStopServiceAll);
     JetRollback(sesid_, JET_bitRollbackAll);
     if (tableid_ != JET_tableidNil) JetCloseTable(sesid_, tableid_);
     JetEndSession(sesid_, 0);
     const JET_ERR err = JetTerm2(instance_, JET_bitTermComplete);
-    EXPECT_TRUE(err == JET_errSuccess || err == JET_errDirtyShutdown) << err;
+    EXPECT_TRUE(err == JET_errSuccess || err == JET_errDirtyShutdown || err == injected) << err;
     instance_ = JET_instanceNil;
     tableid_ = JET_tableidNil;
   }
 
   // After a restart: the database is attached (recovery kept it) or
-  // attachable, opens, and takes a table and a durable write.
+  // attachable, and opens.
   void ExpectUsableDatabase(const std::string& path, JET_DBID* dbid) {
     const JET_ERR attach = JetAttachDatabase(sesid_, path.c_str(), 0);
     ASSERT_TRUE(attach == JET_errSuccess || attach == JET_wrnDatabaseAttached) << attach;
@@ -192,6 +204,9 @@ class CreateDurabilityTest : public ::testing::Test {
 struct LogFailureCase {
   JET_ERR error;
   int acknowledged_puts;  // durable writes before the log fails
+  // After creating the table, JetCommitTransaction(WaitLastLevel0Commit)
+  // outside a transaction makes the lazily committed DDL durable.
+  bool durable_schema;
 };
 
 class LogFailureAfterCreateTest : public CreateDurabilityTest,
@@ -205,6 +220,9 @@ TEST_P(LogFailureAfterCreateTest, TheNextStartRecoversEveryAcknowledgedWrite) {
   JET_DBID dbid = 0;
   ASSERT_JET(JET_errSuccess, JetCreateDatabase(sesid_, path.c_str(), nullptr, &dbid, 0));
   ASSERT_JET(JET_errSuccess, CreateTable(dbid));
+  if (param.durable_schema) {
+    ASSERT_JET(JET_errSuccess, JetCommitTransaction(sesid_, JET_bitWaitLastLevel0Commit));
+  }
   std::map<std::string, std::string> acknowledged;
   for (int i = 0; i < param.acknowledged_puts; ++i) {
     const std::string key = "k" + std::to_string(i);
@@ -222,16 +240,16 @@ TEST_P(LogFailureAfterCreateTest, TheNextStartRecoversEveryAcknowledgedWrite) {
   JET_ERR fatal = JET_errSuccess;
   ASSERT_JET(JET_errSuccess, JetsvcGetInstanceFailure(instance_, &fatal));
   EXPECT_LT(fatal, 0);
-  TermLikeTheService();
+  TermLikeTheService(param.error);
   env.ClearWriteFailure();
 
   // Before the fix this JetInit failed with -1206.
   ASSERT_JET(JET_errSuccess, StartInstance(dir_.path(), nullptr));
   ASSERT_NO_FATAL_FAILURE(ExpectUsableDatabase(path, &dbid));
-  // The table's creation was lazy: without an acknowledged write after it,
-  // it may be gone; with one, it must be there with every such write.
+  // The table's creation was lazy: unless made durable, or followed by an
+  // acknowledged write, it may be gone.
   const JET_ERR open = OpenTable(dbid);
-  if (acknowledged.empty()) {
+  if (acknowledged.empty() && !param.durable_schema) {
     ASSERT_TRUE(open == JET_errSuccess || open == JET_errObjectNotFound) << open;
     if (open == JET_errObjectNotFound) {
       ASSERT_JET(JET_errSuccess, CreateTable(dbid));
@@ -256,10 +274,11 @@ TEST_P(LogFailureAfterCreateTest, TheNextStartRecoversEveryAcknowledgedWrite) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Failures, LogFailureAfterCreateTest,
-                         ::testing::Values(LogFailureCase{JET_errDiskFull, 0},
-                                           LogFailureCase{JET_errDiskIO, 0},
-                                           LogFailureCase{JET_errDiskFull, 5},
-                                           LogFailureCase{JET_errDiskIO, 5}));
+                         ::testing::Values(LogFailureCase{JET_errDiskFull, 0, false},
+                                           LogFailureCase{JET_errDiskIO, 0, false},
+                                           LogFailureCase{JET_errDiskFull, 0, true},
+                                           LogFailureCase{JET_errDiskFull, 5, false},
+                                           LogFailureCase{JET_errDiskIO, 5, false}));
 
 // Database-file writes fail instead: the log is fine, so every write is
 // acknowledged until the cache cannot write pages; the term cannot flush
@@ -283,7 +302,7 @@ TEST_F(CreateDurabilityTest, DatabaseWriteFailureAfterCreateLosesNothing) {
       acknowledged[key] = value;
     }
     ASSERT_FALSE(acknowledged.empty());
-    TermLikeTheService();
+    TermLikeTheService(error);
     env.ClearWriteFailure();
 
     ASSERT_JET(JET_errSuccess, StartInstance(dir.path(), nullptr));
@@ -323,49 +342,84 @@ TEST_F(CreateDurabilityTest, PowerCutRightAfterCreateKeepsTheDatabase) {
 // A write failure at any point inside JetCreateDatabase: whatever the call
 // returned, the next start recovers, and the path then holds a usable
 // database (the creation completed by recovery) or can be created again.
-// The byte budgets step through the attach record, the formatting record
-// and the database file's header writes.
+// The log budgets end inside the attach record (about a hundred bytes) or
+// inside the formatting record after it; the database-file budgets end at
+// each header write (a page each).
 TEST_F(CreateDurabilityTest, AWriteFailureInsideCreateNeverBlocksRecovery) {
+  std::vector<std::pair<const char*, uint64_t>> cases;
+  for (uint64_t budget = 0; budget <= 480; budget += 12) cases.emplace_back(".log", budget);
+  for (uint64_t pages = 0; pages <= 10; ++pages) cases.emplace_back(".edb", pages * 4096);
   int completed_by_recovery = 0;
-  for (const char* file : {".log", ".edb"}) {
-    for (uint64_t budget = 0; budget <= 1200; budget += (budget < 600 ? 8 : 200)) {
-      SCOPED_TRACE(std::string(file) + " budget " + std::to_string(budget));
-      ScratchDir dir;
-      FaultInjectionEnv env(Env::Default());
-      const std::string path = dir.Join("kv.edb");
-      ASSERT_JET(JET_errSuccess, StartInstance(dir.path(), &env));
-      env.FailWrites(file, JET_errDiskFull, budget);
-      JET_DBID dbid = 0;
-      const JET_ERR created = JetCreateDatabase(sesid_, path.c_str(), nullptr, &dbid, 0);
-      JetEndSession(sesid_, 0);
-      // Abrupt: a crash as far as the files are concerned.
-      JetTerm2(instance_, JET_bitTermAbrupt);
-      instance_ = JET_instanceNil;
-      env.ClearWriteFailure();
+  for (const auto& [file, budget] : cases) {
+    SCOPED_TRACE(std::string(file) + " budget " + std::to_string(budget));
+    ScratchDir dir;
+    FaultInjectionEnv env(Env::Default());
+    const std::string path = dir.Join("kv.edb");
+    ASSERT_JET(JET_errSuccess, StartInstance(dir.path(), &env));
+    env.FailWrites(file, JET_errDiskFull, budget);
+    JET_DBID dbid = 0;
+    const JET_ERR created = JetCreateDatabase(sesid_, path.c_str(), nullptr, &dbid, 0);
+    JetEndSession(sesid_, 0);
+    // Abrupt: a crash as far as the files are concerned.
+    JetTerm2(instance_, JET_bitTermAbrupt);
+    instance_ = JET_instanceNil;
+    env.ClearWriteFailure();
 
-      ASSERT_JET(JET_errSuccess, StartInstance(dir.path(), nullptr));
-      const JET_ERR attach = JetAttachDatabase(sesid_, path.c_str(), 0);
-      if (created >= 0) {
-        ASSERT_TRUE(attach == JET_errSuccess || attach == JET_wrnDatabaseAttached) << attach;
-      } else if (attach == JET_wrnDatabaseAttached) {
-        ++completed_by_recovery;  // the attach record made it, the rest did not
-      } else if (attach != JET_errSuccess) {
-        ASSERT_JET(JET_errSuccess, JetCreateDatabase(sesid_, path.c_str(), nullptr, &dbid,
-                                                     JET_bitDbOverwriteExisting));
-        ASSERT_JET(JET_errSuccess, JetCloseDatabase(sesid_, dbid, 0));
-      }
-      ASSERT_JET(JET_errSuccess, JetOpenDatabase(sesid_, path.c_str(), nullptr, &dbid, 0));
-      ASSERT_JET(JET_errSuccess, CreateTable(dbid));
-      ASSERT_JET(JET_errSuccess, Put("k", "v"));
-      ASSERT_JET(JET_errSuccess, JetCloseTable(sesid_, tableid_));
-      tableid_ = JET_tableidNil;
-      ASSERT_JET(JET_errSuccess, JetEndSession(sesid_, 0));
-      ASSERT_JET(JET_errSuccess, JetTerm2(instance_, JET_bitTermComplete));
-      instance_ = JET_instanceNil;
+    ASSERT_JET(JET_errSuccess, StartInstance(dir.path(), nullptr));
+    const JET_ERR attach = JetAttachDatabase(sesid_, path.c_str(), 0);
+    if (created >= 0) {
+      ASSERT_TRUE(attach == JET_errSuccess || attach == JET_wrnDatabaseAttached) << attach;
+    } else if (attach == JET_wrnDatabaseAttached) {
+      ++completed_by_recovery;  // the attach record made it, the rest did not
+    } else if (attach != JET_errSuccess) {
+      ASSERT_JET(JET_errSuccess, JetCreateDatabase(sesid_, path.c_str(), nullptr, &dbid,
+                                                   JET_bitDbOverwriteExisting));
+      ASSERT_JET(JET_errSuccess, JetCloseDatabase(sesid_, dbid, 0));
     }
+    ASSERT_JET(JET_errSuccess, JetOpenDatabase(sesid_, path.c_str(), nullptr, &dbid, 0));
+    ASSERT_JET(JET_errSuccess, CreateTable(dbid));
+    ASSERT_JET(JET_errSuccess, Put("k", "v"));
+    ASSERT_JET(JET_errSuccess, JetCloseTable(sesid_, tableid_));
+    tableid_ = JET_tableidNil;
+    ASSERT_JET(JET_errSuccess, JetEndSession(sesid_, 0));
+    ASSERT_JET(JET_errSuccess, JetTerm2(instance_, JET_bitTermComplete));
+    instance_ = JET_instanceNil;
   }
   // The interesting window was reached at least once.
   EXPECT_GT(completed_by_recovery, 0);
+}
+
+// The exact window: the attach record reaches the log, the formatting
+// record does not. Recovery formats the file as JetCreateDatabase2 asked,
+// size limit included (the attach record carries it).
+TEST_F(CreateDurabilityTest, RecoveryFinishesACreateCutAfterItsAttachRecord) {
+  FaultInjectionEnv env(Env::Default());
+  const std::string path = dir_.Join("kv.edb");
+  constexpr unsigned long kMaxPages = 40;
+  ASSERT_JET(JET_errSuccess, StartInstance(dir_.path(), &env));
+  // The attach record is the next log write: one fragment (7-byte header)
+  // in the first block. Allow exactly that much.
+  AttachRecord attach;
+  attach.db_id = 1;
+  attach.path = path;
+  attach.created = true;
+  attach.max_pages = kMaxPages;
+  env.FailWrites(".log", JET_errDiskFull, 7 + EncodeAttachRecord(attach).size());
+  JET_DBID dbid = 0;
+  EXPECT_JET(JET_errLogDiskFull, JetCreateDatabase2(sesid_, path.c_str(), kMaxPages, &dbid, 0));
+  TermLikeTheService(JET_errLogDiskFull);
+  env.ClearWriteFailure();
+
+  ASSERT_JET(JET_errSuccess, StartInstance(dir_.path(), nullptr));
+  // Recovery replayed the attach record, so the database is attached.
+  ASSERT_JET(JET_wrnDatabaseAttached, JetAttachDatabase(sesid_, path.c_str(), 0));
+  ASSERT_JET(JET_errSuccess, JetOpenDatabase(sesid_, path.c_str(), nullptr, &dbid, 0));
+  ASSERT_JET(JET_errSuccess, CreateTable(dbid));
+  JET_ERR err = JET_errSuccess;
+  int puts = 0;
+  for (; puts < 200 && err >= 0; ++puts)
+    err = Put("k" + std::to_string(puts), std::string(4000, 'v'));
+  EXPECT_JET(JET_errOutOfDatabaseSpace, err) << "after " << puts << " puts of 4000 bytes";
 }
 
 }  // namespace

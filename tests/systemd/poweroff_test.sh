@@ -27,8 +27,10 @@
 #
 # Environment:
 #   JETSVC_TEST_CACHE   cache directory (default /var/cache/jetsvc-test)
-#   JETSVC_TEST_MIRROR  Debian mirror (default: the first deb.debian.org-like
-#                       URI of the host's apt sources, else deb.debian.org)
+#   JETSVC_TEST_MIRROR  Debian mirror for debootstrap (default: the first
+#                       URI of the host's apt sources that is not a
+#                       security, updates or backports one, else
+#                       http://deb.debian.org/debian)
 #   JETSVC_TEST_KEEP=1  keep the work directory (journal, console) on exit
 set -euo pipefail
 
@@ -36,7 +38,7 @@ build=${1:?usage: poweroff_test.sh BUILD_DIR DBSTATE_TOOL}
 dbstate_tool=${2:?usage: poweroff_test.sh BUILD_DIR DBSTATE_TOOL}
 
 # Bump when the way the root is prepared changes (it is part of the key).
-readonly ROOT_RECIPE=1
+readonly ROOT_RECIPE=2
 readonly SUITE=bookworm
 # Besides the .deb's own Depends: the init system, logind and polkitd
 # (logind asks polkit whether a non-root user, here jetsvc, may take a
@@ -45,6 +47,7 @@ readonly BASE_PACKAGES=(systemd systemd-sysv dbus libpam-systemd polkitd procps)
 readonly BOOT_TIMEOUT=60      # s, boot to "running" and poweroff to exit
 readonly BATCH_ITEMS=300      # records written with one lazy PutBatch
 readonly BLOB_BYTES=262144    # size of each of the three stdin-fed values
+readonly ORDER_SLACK_SEC=0.025  # see assert_order
 
 cache=${JETSVC_TEST_CACHE:-/var/cache/jetsvc-test}
 t_start=$(date +%s%N)
@@ -70,15 +73,22 @@ done
 
 work=$(mktemp -d /tmp/jetsvc-nspawn.XXXXXX)
 root=$work/root
+# Unique per run: nspawn keeps per-machine state in /run/systemd/nspawn.
+machine=jetsvc-test-${work##*.}
 nspawn_pid=
 pid1=
 mounted=0
+
+# The test's own stderr, for cleanup(): a trap may run while a command's
+# output is redirected to a file.
+exec 3>&2
 
 # Stops whatever container still runs (politely, then by force), unmounts
 # the overlay and removes the work directory.
 cleanup() {
   local rc=$?
   set +e
+  exec 2>&3
   if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
     echo "cleanup: stopping the container (nspawn pid $nspawn_pid)" >&2
     kill -TERM "$nspawn_pid" 2>/dev/null  # nspawn asks the container to halt
@@ -130,12 +140,13 @@ mirror=${JETSVC_TEST_MIRROR:-}
 if [ -z "$mirror" ]; then
   mirror=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list \
     /etc/apt/sources.list.d/*.list 2>/dev/null |
-    grep -o -E 'https?://[^ ]*/debian/?' | grep -v -- '-security' | head -n 1 || true)
+    grep -o -E 'https?://[^ ]+' | grep -v -E 'security|updates|backports' | head -n 1 || true)
   mirror=${mirror:-http://deb.debian.org/debian}
 fi
 
-# Builds the root into $cached (under a lock, atomically). Drops roots of
-# older keys.
+# Builds the root into $cached (under a lock, atomically). Drops the roots
+# of other keys that no run is using (each run holds a shared lock on
+# <root>.lock while it boots it).
 build_root() {
   mkdir -p "$cache"
   exec 9>"$cache/.lock"
@@ -146,6 +157,7 @@ build_root() {
   fi
   local tmp
   tmp=$(mktemp -d "$cache/.building.XXXXXX")
+  chmod 0755 "$tmp"  # it becomes the container's /
   note "building the $SUITE root from $mirror (about a minute): ${BASE_PACKAGES[*]} + ${deb_depends[*]}"
   local include
   include=$(IFS=,; echo "${BASE_PACKAGES[*]}")
@@ -156,7 +168,7 @@ build_root() {
     rm -rf "$tmp"
     fail "debootstrap of $SUITE from $mirror failed (see above; no network for the first build?)"
   fi
-  if ! systemd-nspawn -q --register=no --keep-unit --resolv-conf=copy-host -D "$tmp" \
+  if ! systemd-nspawn -q --register=no --keep-unit --resolv-conf=copy-host -M "${machine}-build" -D "$tmp" \
       env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       "${deb_depends[@]}" </dev/null >"$work/apt.log" 2>&1; then
     tail -n 30 "$work/apt.log" >&2
@@ -170,7 +182,10 @@ build_root() {
   touch "$tmp/.jetsvc-root-complete"
   local old
   for old in "$cache/$SUITE"-*; do
-    if [ -d "$old" ] && [ "$old" != "$cached" ]; then rm -rf "$old"; fi
+    if [ -d "$old" ] && [ "$old" != "$cached" ]; then
+      # shellcheck disable=SC2094  # the lock file goes once it is held
+      (flock -n -x 7 && rm -rf "$old" "$old.lock") 7>>"$old.lock" || true
+    fi
   done
   rm -rf "$cached"
   mv "$tmp" "$cached"
@@ -182,6 +197,10 @@ if [ -f "$cached/.jetsvc-root-complete" ]; then
 else
   build_root
 fi
+
+# Keep other runs from deleting the root while this one uses it.
+exec 8>>"$cached.lock"
+flock -s 8
 
 # A pristine, writable view of the cached root for this run.
 mkdir -p "$root" "$work/upper" "$work/overlay-work"
@@ -204,7 +223,7 @@ in_container() {
 # the host) and waits until the system is up.
 boot() {
   local n=$1
-  systemd-nspawn -q --register=no --keep-unit --console=pipe -D "$root" -b \
+  systemd-nspawn -q --register=no --keep-unit --console=pipe -M "$machine" -D "$root" -b \
     </dev/null >"$work/console.$n" 2>&1 &
   nspawn_pid=$!
   pid1=
@@ -225,8 +244,19 @@ boot() {
     done
     [ -n "$pid1" ] || sleep 0.05
   done
+  # Until init has created /run/systemd/system systemctl says "offline",
+  # and until it opens its private socket it cannot connect.
   local state
-  state=$(timeout "$BOOT_TIMEOUT" nsenter -t "$pid1" -a systemctl is-system-running --wait 2>&1 || true)
+  while :; do
+    state=$(timeout "$BOOT_TIMEOUT" nsenter -t "$pid1" -a systemctl is-system-running --wait 2>&1 || true)
+    case "$state" in
+      offline | *"Failed to connect to bus"*) ;;
+      *) break ;;
+    esac
+    [ "$SECONDS" -lt "$deadline" ] || break
+    kill -0 "$nspawn_pid" 2>/dev/null || break
+    sleep 0.05
+  done
   case "$state" in
     running) ;;
     degraded)
@@ -273,37 +303,62 @@ journal_cursor() {
   journalctl -D "$root/var/log/journal" --no-pager -q -n 1 -o export | sed -n 's/^__CURSOR=//p'
 }
 
-# Asserts that the lines of $1 contain, in this order, one match of each
-# "IDENT|REGEX" step in the remaining arguments (IDENT: the syslog
-# identifier; REGEX: an extended regex on the message). Prints the matched
-# lines.
+# Asserts that the journal lines in file $1 contain, in this order, a
+# match of each "IDENT|REGEX" step in the remaining arguments (IDENT: the
+# syslog identifier; REGEX: an extended regex on the message), and prints
+# the matched lines.
+#
+# Lines of one process keep their order in the journal, but journald may
+# store two messages of different processes that it reads in the same pass
+# in either order. So a step whose process differs from the previous
+# step's may match up to ORDER_SLACK_SEC (by the journal's monotonic time)
+# before it. Only list steps where the previous one is written before the
+# next one happens.
 assert_order() {
   local file=$1
   shift
-  local from=1 step ident regex found
-  for step in "$@"; do
-    ident=${step%%|*}
-    regex=${step#*|}
-    found=$(awk -v from="$from" -v ident="$ident" -v re="$regex" '
-      NR >= from {
-        # "[  12.345678] host ident[pid]: message"
-        line = $0
-        sub(/^\[[^]]*\] +[^ ]+ +/, "", line)
-        colon = index(line, ": ")
+  local report
+  if ! report=$(awk -v slack="$ORDER_SLACK_SEC" -v steps="$(printf '%s\n' "$@")" '
+      # "[  12.345678] host ident[pid]: message"
+      match($0, /^\[ *[0-9]+\.[0-9]+\] +[^ ]+ +/) {
+        rest = substr($0, RLENGTH + 1)
+        colon = index(rest, ": ")
         if (colon == 0) next
-        who = substr(line, 1, colon - 1)
-        sub(/\[[0-9]+\]$/, "", who)
-        msg = substr(line, colon + 2)
-        if (who == ident && msg ~ re) { print NR; exit }
-      }' "$file")
-    if [ -z "$found" ]; then
-      echo "--- journal of the stop (jetsvc, jetctl, logind and systemd lines):" >&2
-      grep -n -E 'jetsvc|jetctl|systemd-logind|Power|power' "$file" >&2 || true
-      fail "stop order: no '$ident: $regex' after line $((from - 1)) (steps so far matched in order)"
-    fi
-    echo "  ok: line $found: $(sed -n "${found}p" "$file")"
-    from=$((found + 1))
-  done
+        n++
+        raw[n] = $0
+        line[n] = NR
+        ts[n] = substr($0, 2, index($0, "]") - 2) + 0
+        who[n] = substr(rest, 1, colon - 1)
+        sub(/\[[0-9]+\]$/, "", who[n])
+        msg[n] = substr(rest, colon + 2)
+      }
+      END {
+        count = split(steps, step, "\n")
+        prev = 0; prev_who = ""; prev_ts = 0
+        for (k = 1; k <= count; k++) {
+          if (step[k] == "") continue
+          ident = step[k]; sub(/\|.*/, "", ident)
+          re = step[k]; sub(/^[^|]*\|/, "", re)
+          start = prev + 1
+          if (prev > 0 && ident != prev_who)
+            while (start > 1 && ts[start - 1] >= prev_ts - slack) start--
+          found = 0
+          for (j = start; j <= n; j++)
+            if (who[j] == ident && msg[j] ~ re) { found = j; break }
+          if (!found) {
+            printf "no \"%s: %s\" after line %d\n", ident, re, prev ? line[prev] : 0
+            exit 1
+          }
+          printf "  ok: line %d: %s\n", line[found], raw[found]
+          prev = found; prev_who = ident; prev_ts = ts[found]
+        }
+      }' "$file"); then
+    echo "--- the journal lines of jetsvc, jetctl, logind and the jetsvc unit:" >&2
+    grep -n -E ' (jetsvc|jetctl|systemd-logind)\[[0-9]+\]: |jetsvc\.service' "$file" >&2 || true
+    echo "$report" | grep '^  ok' >&2 || true
+    fail "order in $(basename "$file"): $(echo "$report" | tail -n 1)"
+  fi
+  echo "$report"
 }
 
 # Fails if any line of $1 matches the extended regex $2 (why: $3).
@@ -336,15 +391,18 @@ done
 main_pid=$(in_container systemctl show -p MainPID --value jetsvc.service)
 note "jetsvc active, main pid $main_pid (in the container)"
 
-# The delay lock, held by the daemon itself.
+# The delay locks (shutdown and sleep, one each), held by the daemon itself.
+# Columns: WHO UID USER PID COMM WHAT WHY... MODE.
 inhibitors=$(in_container systemd-inhibit --list --no-pager --no-legend)
-echo "$inhibitors" | awk -v pid="$main_pid" '
-  $1 == "jetsvc" && $4 == pid && $5 == "jetsvc" && $6 == "shutdown:sleep" && $NF == "delay" { ok = 1 }
-  END { exit !ok }' || {
-  echo "$inhibitors" >&2
-  fail "systemd-inhibit --list shows no delay lock shutdown:sleep held by jetsvc (pid $main_pid)"
-}
-note "delay lock listed: $(echo "$inhibitors" | grep -m1 jetsvc | tr -s ' ')"
+for what in shutdown sleep; do
+  echo "$inhibitors" | awk -v pid="$main_pid" -v what="$what" '
+    $1 == "jetsvc" && $3 == "jetsvc" && $4 == pid && $5 == "jetsvc" && $6 == what && $NF == "delay" { ok = 1 }
+    END { exit !ok }' || {
+    echo "$inhibitors" >&2
+    fail "systemd-inhibit --list shows no '$what' delay lock of user jetsvc, pid $main_pid"
+  }
+done
+note "delay locks listed: $(echo "$inhibitors" | grep jetsvc | tr -s ' ' | tr '\n' ';')"
 
 # Data: single puts, values from stdin, and one lazily committed batch
 # (durable=false: only the prepare and JetTerm make it durable).
@@ -381,22 +439,34 @@ cursor=$(journal_cursor)
 journal_since "" >"$work/journal.1"
 
 echo "stop order in the journal of boot 1:"
+# logind -> PrepareForShutdown -> prepare -> logind goes on -> ExecStop ->
+# SIGTERM -> JetTerm -> clean exit.
 assert_order "$work/journal.1" \
   'systemd-logind|power off now' \
   'jetsvc|^logind PrepareForShutdown\(true\) received' \
   'jetsvc|^event prepare-shutdown \(logind\)' \
   'jetsvc|^quiesced in [0-9]+ ms' \
   'jetsvc|^prepared; letting the system go on' \
-  'jetsvc|^logind delay lock released \(fd [0-9]+, prepare finished\)' \
   'systemd-logind|System is powering down' \
   'systemd|^Stopping jetsvc' \
   'jetsvc|^D-Bus: PrepareStop\(timeout [0-9]+ ms\) requested' \
   'jetsvc|^D-Bus: PrepareStop quiesced' \
+  'jetctl|^quiesced after' \
   'jetsvc|^event stop \(Terminated' \
+  'jetsvc|^stopping: flushing 0 dirty pages' \
   'jetsvc|^JetTerm took [0-9]+ ms' \
   'jetsvc|^stopped, exit code 0' \
   'systemd|^jetsvc.service: Deactivated successfully' \
   'systemd|^Stopped jetsvc'
+# The lock: released when the prepare finished, long before the SIGTERM.
+# (The daemon logs the release after closing the fd, so logind may log
+# "powering down" first: that order is not asserted. That logind waited
+# for the lock follows from the lock being listed above and from logind
+# not reporting a delay timeout, checked below.)
+assert_order "$work/journal.1" \
+  'jetsvc|^prepared; letting the system go on' \
+  'jetsvc|^logind delay lock released \(fd [0-9, ]+, prepare finished\)' \
+  'jetsvc|^event stop \(Terminated'
 assert_absent "$work/journal.1" \
   'prepare deadline passed|terminated dirty|JetTerm2 failed|the flush did not finish|PrepareStop (timed out|failed)' \
   "the daemon reports an incomplete stop"
@@ -407,9 +477,11 @@ assert_absent "$work/journal.1" \
   "systemd reports a failed or forced stop of jetsvc"
 
 # The database file, read from the host: closed clean, nothing to replay.
-state=$("$dbstate_tool" "$root/var/lib/jetsvc/jetsvc.edb") || fail "cannot read the database header"
+database=$(sed -n -E 's/^.* jetsvc\[[0-9]+\]: (created|attached) (\/.*)$/\2/p' "$work/journal.1" | tail -n 1)
+[ -n "$database" ] || fail "the journal does not say which database jetsvc opened"
+state=$("$dbstate_tool" "$root$database") || fail "cannot read the header of $database"
 [ "$state" = "dbstate clean-shutdown (3)" ] || fail "after the poweroff the database is '$state', want clean-shutdown"
-note "database header after the poweroff: $state"
+note "header of $database after the poweroff: $state"
 
 # --- Boot 2: the data is back, without replay ---------------------------------------
 boot 2
@@ -421,12 +493,18 @@ for i in 1 2 3; do
   sum=$(in_container jetctl get "blob$i" | sha256sum | cut -d' ' -f1)
   [ "$sum" = "${blob_sum[$i]}" ] || fail "blob$i differs after the poweroff"
 done
-in_container jetctl scan batch- --limit $((BATCH_ITEMS + 10)) >"$work/batch.found" || fail "jetctl scan failed"
-diff -u "$work/batch.expected" "$work/batch.found" >&2 || fail "the lazily committed batch differs after the poweroff"
+# Scan goes on past the prefix (to blob1, k1, ...): keep the batch's keys.
+in_container jetctl scan batch- --limit $((BATCH_ITEMS + 1)) >"$work/scan.found" || fail "jetctl scan failed"
+grep -a '^batch-' "$work/scan.found" >"$work/batch.found" || true
+if ! diff -u "$work/batch.expected" "$work/batch.found" >"$work/batch.diff"; then
+  head -n 40 "$work/batch.diff" | cut -c1-200 >&2
+  fail "the lazily committed batch differs after the poweroff"
+fi
 in_container jetctl status --json >"$work/status.2" || fail "jetctl status failed on boot 2"
 last_term=$(sed -n 's/.*"LastTermDurationUsec": \([0-9]*\).*/\1/p' "$work/status.2")
-[ -n "$last_term" ] && [ "$last_term" -gt 0 ] ||
+if [ -z "$last_term" ] || [ "$last_term" -le 0 ]; then
   fail "LastTermDurationUsec is '$last_term' on boot 2, want > 0: $(cat "$work/status.2")"
+fi
 note "boot 2: every record is back; LastTermDurationUsec $last_term"
 
 poweroff 2
@@ -438,6 +516,6 @@ assert_order "$work/journal.2" \
   'jetsvc|^logind delay lock taken'
 assert_absent "$work/journal.2" '^[^:]* jetsvc\[[0-9]+\]: created ' \
   "boot 2 created a new database"
-state=$("$dbstate_tool" "$root/var/lib/jetsvc/jetsvc.edb") || fail "cannot read the database header"
+state=$("$dbstate_tool" "$root$database") || fail "cannot read the header of $database"
 [ "$state" = "dbstate clean-shutdown (3)" ] || fail "after the second poweroff the database is '$state'"
 note "PASS"

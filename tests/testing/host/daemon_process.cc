@@ -30,10 +30,12 @@ constexpr auto kPollInterval = std::chrono::milliseconds(2);
 
 // Variables that would tie a child to the test's own service manager,
 // journal or buses, or hand it a state directory.
+// clang-format off
 const char* const kDroppedVariables[] = {
-    "NOTIFY_SOCKET",           "WATCHDOG_USEC",   "WATCHDOG_PID", "JOURNAL_STREAM",
-    "DBUS_SYSTEM_BUS_ADDRESS", "DBUS_SESSION_BUS_ADDRESS",        "STATE_DIRECTORY",
-    "LISTEN_FDS",              "LISTEN_PID",      "LISTEN_FDNAMES"};
+    "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "STATE_DIRECTORY",
+    "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "DBUS_SYSTEM_BUS_ADDRESS",
+    "DBUS_SESSION_BUS_ADDRESS"};
+// clang-format on
 
 constexpr char kWatchdogPid[] = "WATCHDOG_PID=";
 // Room for the digits of any pid.
@@ -291,7 +293,8 @@ bool DaemonProcess::Start(const Options& options, std::string* error) {
     *error = "no log_path";
     return false;
   }
-  const int log_fd = ::open(options.log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int log_fd =
+      ::open(options.log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) {
     *error = Errno("open " + options.log_path);
     return false;

@@ -49,7 +49,7 @@ std::string FindOnPath(const std::string& name);
 
 // How a child process ended.
 struct ExitStatus {
-  bool exited = false;     // it exited; `code` is its exit code
+  bool exited = false;  // it exited; `code` is its exit code
   int code = -1;
   int signal = 0;          // the signal that ended it, 0 if none
   bool timed_out = false;  // it did not end in time and was killed (SIGKILL)

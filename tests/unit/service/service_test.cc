@@ -320,7 +320,6 @@ TEST_F(ServiceTest, AnEngineFailureStopsTheServiceWithExitOne) {
   EXPECT_EQ(kExitFailure, Join());
   EXPECT_EQ("1", reporter_->calls().back().text);
   env.ClearWriteFailure();
-  if (getenv("KEEPCOPY")) std::filesystem::copy(dir_.path(), "/tmp/failcopy", std::filesystem::copy_options::recursive);
   // The next start recovers every acknowledged write.
   ASSERT_NO_FATAL_FAILURE(Start(MakeConfig()));
   std::vector<uint8_t> value;
