@@ -121,6 +121,8 @@ class Bench {
     std::string error;
     if (!listener_->Start(&error)) Die(error);
     DaemonProcess::Options options;
+    // JETSVC_BENCH_DAEMON: run the daemon through a wrapper (perf, strace).
+    if (const char* wrapper = std::getenv("JETSVC_BENCH_DAEMON")) options.binary = wrapper;
     const uint64_t cache_pages = (options_.dirty_mb << 20) / kPageSize * 5 / 4 + 4096;
     options.args = {"--config", "/dev/null", "--service.data-dir=" + options_.dir,
                     "--dbus.bus=system", "--logind.enable=yes", "--logind.inhibit-margin-ms=0",
@@ -128,6 +130,8 @@ class Bench {
                     // The flusher leaves the load's pages dirty.
                     "--engine.checkpoint-depth-max=" + std::to_string(8ull << 30),
                     "--engine.log-file-size=32768", "--store.max-batch-items=10000"};
+    // JETSVC_BENCH_DAEMON_ARG: one more daemon option, for experiments.
+    if (const char* extra = std::getenv("JETSVC_BENCH_DAEMON_ARG")) options.args.push_back(extra);
     options.env = {"DBUS_SYSTEM_BUS_ADDRESS=" + bus_.address()};
     options.notify_socket = listener_->socket_env();
     options.log_path = options_.dir + "/jetsvc-" + std::to_string(++starts_) + ".log";

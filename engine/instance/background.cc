@@ -128,10 +128,14 @@ Status Instance::UpdateCheckpoint(bool force) {
   data.sequence = checkpoint_sequence_;
   JET_RETURN_IF_ERROR(WriteCheckpointFile(env_, CheckpointPath(), &data));
   checkpoint_sequence_ = data.sequence;
-  checkpoint_lsn_ = data.checkpoint;
   if (log_->writer()->options().circular) {
     JET_RETURN_IF_ERROR(log_->writer()->DeleteGenerationsBelow(LsnGeneration(data.checkpoint)));
   }
+  // Published only now, after the circular log's deletions: a stop counts
+  // as quiesced once checkpoint_lsn_ reaches the tip (GetStopProgress), and
+  // deleting a GiB of old generations takes a second that JetTerm would
+  // otherwise pay.
+  checkpoint_lsn_ = data.checkpoint;
   return Status::OK();
 }
 
