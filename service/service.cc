@@ -374,7 +374,7 @@ void Service::DoResume(Result* result) {
     return;
   }
   // Prepares still waiting are over: the system did not go on.
-  CompleteWaiters(false, false);
+  CompleteWaiters(false);
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_kind_ = StopKind::kNone;
@@ -468,7 +468,7 @@ void Service::Tick() {
   if (failed_now) {
     BOOST_LOG_TRIVIAL(error) << "the engine failed (JET_ERR " << fatal
                              << ") and takes no more writes; stopping so that the next start recovers";
-    CompleteWaiters(false, true);
+    CompleteWaiters(false);
     BeginShutdown(kExitFailure, "engine failure");
   }
   JETSVC_STOP_PROGRESS progress;
@@ -498,7 +498,7 @@ void Service::Tick() {
                                              : "prepared: quiesced, still serving");
   }
   if (quiesced) {
-    CompleteWaiters(true, false);
+    CompleteWaiters(true);
   } else {
     // Waiters whose deadline passed.
     std::vector<Waiter> expired;
@@ -538,8 +538,7 @@ void Service::Tick() {
   PublishChanges();
 }
 
-void Service::CompleteWaiters(bool quiesced, bool all) {
-  (void)all;
+void Service::CompleteWaiters(bool quiesced) {
   std::vector<Waiter> waiters;
   waiters.swap(waiters_);
   for (auto& waiter : waiters) waiter.complete(quiesced);
@@ -594,7 +593,7 @@ std::string Service::StateName() const {
 
 int Service::Shutdown() {
   // Serve() returned: the stop is quiesced, failed, or out of time.
-  CompleteWaiters(false, true);
+  CompleteWaiters(false);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!quiesced_ && !failed_) {

@@ -138,7 +138,8 @@ class Service : public platform::Controller {
   void DoReload();
   void BeginShutdown(int exit_code, const std::string& why);
   void Tick();
-  void CompleteWaiters(bool quiesced, bool all);
+  // Answers every waiting prepare (PrepareStop callers, logind) at once.
+  void CompleteWaiters(bool quiesced);
   void PublishChanges();
   std::string StateName() const;  // REQUIRES: mu_ held
   // Runs `task` on the loop thread and waits for it (Controller methods
