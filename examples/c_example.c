@@ -66,7 +66,8 @@ typedef struct {
 
 /* Values are permutations of the id, so each index has its own order. */
 static long NameKey(long id) { return (id * 7919L) % RECORD_COUNT; }
-static long long Amount(long id) { return ((id * 104729L) % RECORD_COUNT) * 10LL + 3; }
+/* long long arithmetic: id * 104729 overflows a 32-bit long (Windows). */
+static long long Amount(long id) { return ((id * 104729LL) % RECORD_COUNT) * 10LL + 3; }
 
 static void MakeName(long id, char name[NAME_SIZE]) {
   snprintf(name, NAME_SIZE, "k%07ld", NameKey(id));

@@ -148,8 +148,11 @@ TEST_F(FaultTest, DamagedFilesGiveErrorsNotCrashes) {
   }
   const auto restore = [&] {
     for (const auto& entry : std::filesystem::directory_iterator(pristine)) {
-      std::filesystem::copy_file(entry.path(), dir_.Join(entry.path().filename().string()),
-                                 std::filesystem::copy_options::overwrite_existing);
+      // remove + copy, not copy_options::overwrite_existing: GCC 12's
+      // libstdc++ for MinGW refuses that with "File exists".
+      const std::string target = dir_.Join(entry.path().filename().string());
+      std::filesystem::remove(target);
+      std::filesystem::copy_file(entry.path(), target);
     }
   };
   // Pages in use: the last page holding anything but zeros.
