@@ -42,6 +42,12 @@ fi
 # would pass -p0 and restart it for every program); stopped on exit.
 "$wineserver" -p 2>/dev/null || true  # fails only when one already runs
 trap '"$wineserver" -k 2>/dev/null || true' EXIT
+# Start Wine's background processes (services.exe, winedevice.exe, ...) now,
+# with their output on /dev/null: the first Wine program after the server
+# starts them, and they inherit its stdout and stderr. Were that a test,
+# ctest would wait for the end of its output pipe, which those processes
+# keep open as long as the server lives: the test "times out".
+wine wineboot >/dev/null 2>&1 </dev/null
 
 echo "== configuring build-windows"
 cmake -S . -B build-windows -G Ninja \
