@@ -34,6 +34,17 @@ bool SetLogLevel(const std::string& level);
 // Whether stderr goes to journald (JOURNAL_STREAM matches it).
 bool StderrIsJournal();
 
+// Adds a sink that appends the same lines as stderr's (with timestamps) to
+// `path`, flushed after each record, at the level in effect. At 16 MiB the
+// file is renamed to "<path>.<N>" and a new one begun; the newest 4 renamed
+// files are kept. False (and *error naming the file) if it cannot be opened.
+bool AddLogFile(const std::string& path, std::string* error);
+
+// Whether a record of Boost.Log trivial severity `severity` passes the
+// level in effect: the filter of every sink, including the platform ones
+// (the Windows event log).
+bool PassesLogLevel(int severity);
+
 }  // namespace platform
 }  // namespace jetsvc
 

@@ -22,41 +22,15 @@
 
 #include <algorithm>
 #include <cstring>
-#include <limits>
 #include <mutex>
 #include <set>
 
 #include "esent.h"
+#include "platform/windows/win_text.h"
 
 namespace jetsvc {
 
 namespace {
-
-std::string WideToUtf8(const wchar_t* wide, int length) {
-  if (length == 0) return std::string();
-  const int n = ::WideCharToMultiByte(CP_UTF8, 0, wide, length, nullptr, 0, nullptr, nullptr);
-  if (n <= 0) return std::string();
-  std::string out(static_cast<size_t>(n), '\0');
-  ::WideCharToMultiByte(CP_UTF8, 0, wide, length, out.data(), n, nullptr, nullptr);
-  return out;
-}
-
-// The system's text for a Windows error code, without the trailing newline.
-std::string ErrorText(DWORD error) {
-  wchar_t* buffer = nullptr;
-  const DWORD n = ::FormatMessageW(
-      FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-      nullptr, error, 0, reinterpret_cast<wchar_t*>(&buffer), 0, nullptr);
-  std::string text;
-  if (n > 0 && buffer != nullptr) text = WideToUtf8(buffer, static_cast<int>(n));
-  if (buffer != nullptr) ::LocalFree(buffer);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' ||
-                           text.back() == '.')) {
-    text.pop_back();
-  }
-  if (text.empty()) text = "Windows error";
-  return text + " (" + std::to_string(error) + ")";
-}
 
 // The one place where a Windows error code becomes a JET_ERR; the same
 // classes as the POSIX Env's errno mapping.
@@ -96,24 +70,14 @@ Status WindowsError(const std::string& context, DWORD error) {
       code = JET_errDiskIO;
       break;
   }
-  return Status::FromCode(code, context + ": " + ErrorText(error));
+  return Status::FromCode(code, context + ": " + platform::Win32ErrorText(error));
 }
 
 // UTF-8 to UTF-16; invalid UTF-8 is JET_errInvalidPath.
 Status ToWide(const std::string& utf8, std::wstring* wide) {
-  wide->clear();
-  if (utf8.empty()) return Status::OK();
-  if (utf8.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    return Status::FromCode(JET_errInvalidPath, "path too long");
+  if (!platform::Utf8ToWide(utf8, wide)) {
+    return Status::FromCode(JET_errInvalidPath, "path is not valid UTF-8 or too long: " + utf8);
   }
-  const int length = static_cast<int>(utf8.size());
-  const int n = ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8.data(), length,
-                                      nullptr, 0);
-  if (n <= 0) {
-    return Status::FromCode(JET_errInvalidPath, "path is not valid UTF-8: " + utf8);
-  }
-  wide->assign(static_cast<size_t>(n), L'\0');
-  ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8.data(), length, wide->data(), n);
   return Status::OK();
 }
 
@@ -393,7 +357,7 @@ class WindowsEnv final : public Env {
       if (std::wcscmp(entry.cFileName, L".") == 0 || std::wcscmp(entry.cFileName, L"..") == 0) {
         continue;
       }
-      names->push_back(WideToUtf8(entry.cFileName, static_cast<int>(std::wcslen(entry.cFileName))));
+      names->push_back(platform::WideToUtf8(entry.cFileName));
     } while (::FindNextFileW(find, &entry));
     const DWORD error = ::GetLastError();
     ::FindClose(find);

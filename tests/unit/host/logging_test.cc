@@ -111,5 +111,49 @@ TEST(LoggingTest, LevelChangesAtRunTimeAndBadNamesAreRefused) {
   EXPECT_NE(std::string::npos, text.find("still info")) << text;
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(LoggingTest, LogFileGetsTimestampedLinesAtTheLevelInEffect) {
+  testing::ScratchDir dir;
+  CapturedStderr captured(dir.Join("stderr"));
+  ::unsetenv("JOURNAL_STREAM");
+  InitLogging("info");
+  const std::string path = dir.Join("logs/sub/jetsvc.log");  // directories are created
+  std::string error;
+  ASSERT_TRUE(AddLogFile(path, &error)) << error;
+  BOOST_LOG_TRIVIAL(info) << "to the file";
+  BOOST_LOG_TRIVIAL(debug) << "below the level";
+  EXPECT_TRUE(SetLogLevel("debug"));
+  BOOST_LOG_TRIVIAL(debug) << "now shown";
+  boost::log::core::get()->flush();
+  const std::string text = ReadFile(path);
+  EXPECT_NE(std::string::npos, text.find("[info] to the file")) << text;
+  EXPECT_EQ(std::string::npos, text.find("below the level")) << text;
+  EXPECT_NE(std::string::npos, text.find("[debug] now shown")) << text;
+  EXPECT_EQ('-', text[4]) << text;
+  // stderr still gets the lines too.
+  InitLogging("info");  // drops the file sink
+  BOOST_LOG_TRIVIAL(info) << "after the file sink went";
+  boost::log::core::get()->flush();
+  EXPECT_EQ(std::string::npos, ReadFile(path).find("after the file sink went"));
+  EXPECT_NE(std::string::npos, captured.Text().find("to the file"));
+}
+
+TEST(LoggingTest, LogFileThatCannotBeOpenedIsAnErrorNamingIt) {
+  testing::ScratchDir dir;
+  // A directory where the file should be.
+  const std::string path = dir.Join("taken");
+  ASSERT_EQ(0, ::mkdir(path.c_str(), 0700));
+  std::string error;
+  EXPECT_FALSE(AddLogFile(path, &error));
+  EXPECT_NE(std::string::npos, error.find(path)) << error;
+  EXPECT_TRUE(PassesLogLevel(static_cast<int>(boost::log::trivial::fatal)));
+}
+
 }  // namespace
 }  // namespace jetsvc::platform
