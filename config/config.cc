@@ -86,6 +86,9 @@ const ServiceOptionDef kServiceOptions[] = {
   {"service.prepare-timeout-ms", ServiceKind::kNumber, nullptr, 1, 86400000, false, false,
    "deadline of a prepare-stop called with timeout 0, and of the flush on SIGTERM, in"
    " milliseconds", nullptr, &Config::prepare_timeout_ms},
+  {"service.log-file", ServiceKind::kFilePath, nullptr, 0, 0, true, false,
+   "also log to this file (relative: under data-dir); empty: no file, except that the Windows"
+   " service then logs to jetsvc.log under data-dir", &Config::log_file, nullptr},
   {"dbus.bus", ServiceKind::kChoice, "system|session|address", 0, 0, false, false,
    "the bus the D-Bus API is served on", &Config::bus, nullptr},
   {"dbus.address", ServiceKind::kText, nullptr, 0, 0, true, false,
@@ -108,6 +111,11 @@ const ServiceOptionDef kServiceOptions[] = {
    "most pairs one Scan returns", nullptr, &Config::max_scan_items},
   {"store.max-batch-items", ServiceKind::kNumber, nullptr, 1, 1000000, false, false,
    "most pairs one batch Put writes", nullptr, &Config::max_batch_items},
+  {"windows.preshutdown-timeout-ms", ServiceKind::kNumber, nullptr, 1000, 3600000, false, false,
+   "Windows: how long the SCM waits for the service after PRESHUTDOWN (set by jetsvc.exe"
+   " install), in milliseconds", nullptr, &Config::preshutdown_timeout_ms},
+  {"windows.pipe-name", ServiceKind::kText, nullptr, 0, 0, false, false,
+   "Windows: the API's named pipe, \\\\.\\pipe\\<name>", &Config::pipe_name, nullptr},
 };
 // clang-format on
 
@@ -397,7 +405,7 @@ bool Loading::FillServiceOption(const ServiceOptionDef& def, Config* config,
         return false;
       }
       if (def.kind == ServiceKind::kDataDir) value = AbsoluteDirectory(value);
-      if (def.kind == ServiceKind::kFilePath) {
+      if (def.kind == ServiceKind::kFilePath && !value.empty()) {
         std::filesystem::path path(value);
         if (!path.is_absolute()) path = std::filesystem::path(config->data_dir) / path;
         value = path.lexically_normal().string();

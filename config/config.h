@@ -70,6 +70,9 @@ struct Config {
   std::string log_level = "info";
   // Deadline of a PrepareStop whose timeout is 0, and of SIGTERM's flush.
   uint32_t prepare_timeout_ms = 240000;
+  // A file that gets the log lines too ("" : none; the Windows service then
+  // uses <data_dir>/jetsvc.log). Load() makes it absolute under data_dir.
+  std::string log_file;
 
   // [dbus]
   // system | session | address.
@@ -89,6 +92,13 @@ struct Config {
   uint32_t max_value_bytes = 1048576;
   uint32_t max_scan_items = 1000;
   uint32_t max_batch_items = 10000;
+
+  // [windows] (read on every platform, used by the Windows service)
+  // SERVICE_PRESHUTDOWN_INFO set by `jetsvc.exe install`: how long Windows
+  // waits for STOPPED after PRESHUTDOWN (its own default is 10 s).
+  uint32_t preshutdown_timeout_ms = 120000;
+  // The named pipe of the API: \\.\pipe\<pipe_name>.
+  std::string pipe_name = "jetsvc";
 
   // [engine]: every engine option, in the schema's order, with the value
   // in effect. Empty in a default-constructed Config; Load() fills it.

@@ -203,6 +203,26 @@ TEST_F(ConfigTest, GivenDataDirWinsOverStateDirectoryAndIsMadeAbsolute) {
   EXPECT_EQ((std::filesystem::current_path() / "rel/dir").string(), config.data_dir);
 }
 
+TEST_F(ConfigTest, LogFileIsOptionalAndRelativeToDataDir) {
+  EXPECT_EQ("", MustLoad({"--service.data-dir=/d"}).log_file);
+  EXPECT_EQ("/d/logs/j.log", MustLoad({"--service.data-dir=/d", "--service.log-file=logs/j.log"}).log_file);
+  EXPECT_EQ("/var/log/j.log", MustLoad({"--service.log-file=/var/log/j.log"}).log_file);
+  EXPECT_NE(std::string::npos, LoadError({"--service.log-file=logs/"}).find("names a directory"));
+}
+
+TEST_F(ConfigTest, WindowsOptionsHaveDefaultsAndRanges) {
+  Config config = MustLoad({});
+  EXPECT_EQ(120000u, config.preshutdown_timeout_ms);
+  EXPECT_EQ("jetsvc", config.pipe_name);
+  config = MustLoad({"--windows.preshutdown-timeout-ms=60000", "--windows.pipe-name=other"});
+  EXPECT_EQ(60000u, config.preshutdown_timeout_ms);
+  EXPECT_EQ("other", config.pipe_name);
+  const std::string error = LoadError({"--windows.preshutdown-timeout-ms=10"});
+  EXPECT_NE(std::string::npos, error.find("windows.preshutdown-timeout-ms")) << error;
+  const std::string path = WriteFile("w.conf", "[windows]\npipe-name =\n");
+  EXPECT_EQ(path + ":2: windows.pipe-name = \"\": must not be empty", LoadError({"--config", path}));
+}
+
 TEST_F(ConfigTest, RelativePathsAreUnderDataDirAndDirectoriesEndWithSlash) {
   const Config config = MustLoad({"--service.data-dir=/d", "--service.database=db/main.edb",
                                   "--engine.log-path=/abs/logs", "--engine.system-path=sys",
