@@ -19,6 +19,11 @@ namespace platform {
 
 std::unique_ptr<StatusReporter> CreateDefaultReporter();
 
+// A reporter for a run in the foreground with no service manager (the
+// Windows console mode): every status becomes a log line; no watchdog.
+// Portable (platform/console/).
+std::unique_ptr<StatusReporter> CreateConsoleReporter();
+
 }  // namespace platform
 }  // namespace jetsvc
 

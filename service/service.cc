@@ -288,7 +288,8 @@ void Service::Handle(platform::HostRequest request) {
   switch (request.event) {
     case HostEvent::kStop:
       if (request.done) request.done();
-      BeginShutdown(kExitOk, request.origin.empty() ? "stop requested" : request.origin);
+      BeginShutdown(kExitOk, request.origin.empty() ? "stop requested" : request.origin,
+                    request.deadline);
       return;
     case HostEvent::kReload:
       DoReload();
@@ -417,7 +418,7 @@ void Service::DoReload() {
   reporter_->Ready("serving " + config_.database + " (configuration reloaded)");
 }
 
-void Service::BeginShutdown(int exit_code, const std::string& why) {
+void Service::BeginShutdown(int exit_code, const std::string& why, Clock::time_point deadline) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (phase_ != Phase::kServing) return;
@@ -431,7 +432,9 @@ void Service::BeginShutdown(int exit_code, const std::string& why) {
   reporter_->Stopping(estimate, "stopping: flushing " + std::to_string(now.dirty_pages) + " dirty pages");
   last_extend_ = Clock::now();
   BeginStop(StopKind::kAll, "the service is stopping");
-  stop_deadline_ = Clock::now() + std::chrono::milliseconds(config_.prepare_timeout_ms);
+  // The OS's deadline (SCM PRESHUTDOWN) when it is the nearer one.
+  stop_deadline_ = std::min(Clock::now() + std::chrono::milliseconds(config_.prepare_timeout_ms),
+                            deadline);
   PublishChanges();
 }
 
@@ -594,14 +597,18 @@ std::string Service::StateName() const {
 int Service::Shutdown() {
   // Serve() returned: the stop is quiesced, failed, or out of time.
   CompleteWaiters(false);
+  bool cut_short;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!quiesced_ && !failed_) {
-      BOOST_LOG_TRIVIAL(warning) << "the flush did not finish before the stop deadline ("
-                                 << config_.prepare_timeout_ms << " ms); JetTerm writes the rest";
-    }
+    cut_short = !quiesced_ && !failed_;
   }
-  reporter_->Stopping(kStopMargin, "stopping: ending sessions and terminating the engine");
+  if (cut_short) {
+    BOOST_LOG_TRIVIAL(warning) << "the flush did not finish before the stop deadline; JetTerm "
+                                  "writes the rest";
+  }
+  reporter_->Stopping(kStopMargin, cut_short ? "stopping: the flush deadline passed; ending "
+                                               "sessions, JetTerm writes the rest"
+                                             : "stopping: ending sessions and terminating the engine");
   store_->Close();
   const Clock::time_point term_started = Clock::now();
   JET_ERR err = JetTerm2(instance_, JET_bitTermComplete);

@@ -24,7 +24,8 @@
 //                    at run time, Ready; a bad config is rejected and the
 //                    old one stays.
 //   kStop            Stopping (STOPPING=1), JetStopServiceInstance2(All)
-//                    unless done, wait for the quiesce with progress
+//                    unless done, wait for the quiesce (until the request's
+//                    deadline if nearer than prepare-timeout) with progress
 //                    (EXTEND_TIMEOUT_USEC from the measured flush rate),
 //                    close the store (rollback, end sessions), JetTerm2
 //                    (Complete; retried after ending sessions on -1059),
@@ -136,7 +137,10 @@ class Service : public platform::Controller {
   void BeginStop(StopKind kind, const char* why);
   void DoResume(platform::Result* result);
   void DoReload();
-  void BeginShutdown(int exit_code, const std::string& why);
+  // The flush waits until the earlier of `deadline` and prepare_timeout_ms
+  // from now; JetTerm writes what is left.
+  void BeginShutdown(int exit_code, const std::string& why,
+                     Clock::time_point deadline = Clock::time_point::max());
   void Tick();
   // Answers every waiting prepare (PrepareStop callers, logind) at once.
   void CompleteWaiters(bool quiesced);

@@ -1,6 +1,7 @@
 #include "platform/testing/fault_env.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "esent.h"
 
@@ -16,6 +17,7 @@ class FaultInjectionEnv::FaultFile final : public File {
     return base_->Read(offset, n, scratch, bytes_read);
   }
   Status Write(uint64_t offset, std::string_view data) override {
+    env_->SleepBeforeWrite(base_->path());
     JET_RETURN_IF_ERROR(env_->BeforeWrite(state_.get(), base_.get(), offset, data.size()));
     return base_->Write(offset, data);
   }
@@ -124,6 +126,22 @@ void FaultInjectionEnv::FailWrites(const std::string& path_substring, int32_t er
 void FaultInjectionEnv::ClearWriteFailure() {
   MutexLock lock(&mu_);
   fail_writes_ = false;
+}
+
+void FaultInjectionEnv::DelayWrites(const std::string& path_substring,
+                                    std::chrono::microseconds per_write) {
+  MutexLock lock(&mu_);
+  delay_write_path_ = path_substring;
+  write_delay_ = per_write;
+}
+
+void FaultInjectionEnv::SleepBeforeWrite(const std::string& path) {
+  std::chrono::microseconds delay{0};
+  {
+    MutexLock lock(&mu_);
+    if (path.find(delay_write_path_) != std::string::npos) delay = write_delay_;
+  }
+  if (delay.count() > 0) std::this_thread::sleep_for(delay);
 }
 
 void FaultInjectionEnv::FailReads(const std::string& path_substring) {

@@ -27,6 +27,8 @@
 #include <vector>
 
 #include "engine/util/mutex.h"
+#include <chrono>
+
 #include "platform/env.h"
 
 namespace jetsvc {
@@ -46,6 +48,9 @@ class FaultInjectionEnv : public EnvWrapper {
   // written to such files. Disable with ClearWriteFailure().
   void FailWrites(const std::string& path_substring, int32_t error, uint64_t after_bytes = 0);
   void ClearWriteFailure();
+  // Each write to a file whose path contains `path_substring` first
+  // sleeps `per_write` (a slow disk). Zero clears.
+  void DelayWrites(const std::string& path_substring, std::chrono::microseconds per_write);
   // Reads of files whose path contains `path_substring` fail with
   // JET_errDiskIO. "" clears.
   void FailReads(const std::string& path_substring);
@@ -80,6 +85,7 @@ class FaultInjectionEnv : public EnvWrapper {
   Status BeforeSetSize(FileState* state, File* base, uint64_t size);
   void AfterSync(FileState* state, File* base);
   Status CheckRead(const std::string& path);
+  void SleepBeforeWrite(const std::string& path);
   Status CheckWriteAllowed(const std::string& path, size_t n);
 
   Mutex mu_;
@@ -88,6 +94,8 @@ class FaultInjectionEnv : public EnvWrapper {
   int32_t fail_write_error_ GUARDED_BY(mu_) = 0;
   uint64_t fail_write_budget_ GUARDED_BY(mu_) = 0;
   bool fail_writes_ GUARDED_BY(mu_) = false;
+  std::string delay_write_path_ GUARDED_BY(mu_);
+  std::chrono::microseconds write_delay_ GUARDED_BY(mu_){0};
   std::string fail_read_path_ GUARDED_BY(mu_);
   bool fail_reads_ GUARDED_BY(mu_) = false;
   std::atomic<bool> power_cut_{false};

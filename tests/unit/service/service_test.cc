@@ -263,6 +263,42 @@ TEST_F(ServiceTest, StopWithoutPrepareFlushesWithProgressAndEndsSessions) {
   EXPECT_EQ(kExitOk, Stop());
 }
 
+TEST_F(ServiceTest, AStopDeadlineFromTheOsCutsTheFlushShortAndJetTermFinishesIt) {
+  // A slow database disk: the flush cannot finish before the deadline
+  // (what SCM PRESHUTDOWN's timeout gives), so the stop goes on to JetTerm
+  // at the deadline and still ends clean.
+  FaultInjectionEnv env(Env::Default());
+  {
+    api::ApiState& state = api::ApiState::Get();
+    MutexLock lock(&state.mu);
+    state.env_for_new_instances = &env;
+  }
+  ASSERT_NO_FATAL_FAILURE(Start(MakeConfig()));
+  {
+    api::ApiState& state = api::ApiState::Get();
+    MutexLock lock(&state.mu);
+    state.env_for_new_instances = nullptr;
+  }
+  ASSERT_NO_FATAL_FAILURE(Load(20000, false));
+  env.DelayWrites(".edb", 150ms);
+  const auto started = HostRequest::Clock::now();
+  Post(HostEvent::kStop, nullptr, started + 300ms);
+  // Let the deadline pass, then let the disk be fast again for JetTerm.
+  std::this_thread::sleep_for(400ms);
+  env.DelayWrites("", 0us);
+  EXPECT_EQ(kExitOk, Join());
+  bool cut_short = false;
+  for (const auto& call : reporter_->calls()) {
+    if (call.kind == "stopping" && call.text.find("deadline") != std::string::npos) cut_short = true;
+  }
+  EXPECT_TRUE(cut_short) << reporter_->Sequence();
+  // Clean: the data is all there.
+  ASSERT_NO_FATAL_FAILURE(Start(MakeConfig()));
+  std::vector<uint8_t> value;
+  EXPECT_TRUE(service_->Get("key0019999", &value).ok());
+  EXPECT_EQ(kExitOk, Stop());
+}
+
 TEST_F(ServiceTest, ReloadAppliesRuntimeSettingsAndRejectsABadConfig) {
   int reloads = 0;
   Service::Hooks hooks;
