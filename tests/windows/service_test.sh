@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# The Windows service end to end under Wine (CTest: windows_service, in the
+# MinGW build; scripts/test-windows.sh runs it).
+#
+# Wine cannot deliver PRESHUTDOWN or SHUTDOWN (os-lifecycle §2), so the
+# stop sequence is driven by STOP and by user control 128, which reach the
+# same routine as PRESHUTDOWN (scm_service.cc's MapControl, unit-tested).
+#
+#   run 1: install (config read back from the SCM), second install refused,
+#          start (START_PENDING -> RUNNING), put, bulk load, control 128
+#          (the resumable prepare: state prepared, dirty pages 0, the API
+#          answers as ESE's does), 129 (resume), more load, unknown control
+#          refused with ERROR_CALL_NOT_IMPLEMENTED, PARAMCHANGE (reload),
+#          STOP: STOP_PENDING with rising checkpoints and wait hints, then
+#          STOPPED with exit code 0
+#   run 2: start, every value is back, jetctl prepare-stop (JetStopService
+#          All: the API refuses with exit code 3), STOP, STOPPED 0
+#   run 3: a bad config: STOPPED with ERROR_SERVICE_SPECIFIC_ERROR (1066)
+#          and exit code 2; the event-log text names the option
+#   uninstall while running refused; uninstall; a second one says why
+#
+# The test has its own Wine prefix and wineserver (started with
+# WINEDEBUG=+eventlog, so Wine's stub ReportEventW prints every event on
+# the services' stderr, which goes to $work/wine.log).
+#
+# Usage: service_test.sh BUILD_DIR
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+jetsvc_exe=$build/service/jetsvc.exe
+jetctl_exe=$build/platform/windows/jetctl.exe
+svcctl_exe=$build/tests/tools/svcctl.exe
+load_exe=$build/tests/tools/pipe_load.exe
+for exe in "$jetsvc_exe" "$jetctl_exe" "$svcctl_exe" "$load_exe"; do
+  [[ -f $exe ]] || { echo "missing $exe: build it first" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/jetsvc-wsvc.XXXXXX)
+export WINEPREFIX=$work/prefix
+export WINEARCH=win64
+export WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEDEBUG=-all,+eventlog
+wineserver=/usr/lib/wine/wineserver64
+[[ -x $wineserver ]] || wineserver=$(command -v wineserver)
+# A copy of the suite's prefix when there is one (seconds instead of a new
+# wineboot -i).
+if [[ -n ${JETSVC_WINEPREFIX_TEMPLATE:-} && -f $JETSVC_WINEPREFIX_TEMPLATE/system.reg ]]; then
+  cp -a "$JETSVC_WINEPREFIX_TEMPLATE" "$WINEPREFIX"
+fi
+cleanup() {
+  "$wineserver" -k 2>/dev/null || true
+  if [[ ${KEEP_WORK:-0} == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+if [[ ! -f $WINEPREFIX/system.reg ]]; then
+  wine wineboot -i >/dev/null 2>&1 </dev/null || true
+  "$wineserver" -w
+fi
+"$wineserver" -p
+# services.exe starts now, its stderr (and so the service's) on wine.log.
+wine wineboot >"$work/wine.log" 2>&1 </dev/null
+
+failures=0
+step() { echo "== $*"; }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+check() {  # check DESCRIPTION COMMAND...: the command must succeed
+  local what=$1
+  shift
+  if "$@"; then echo "ok: $what"; else fail "$what"; fi
+}
+w() { wine "$@" </dev/null 2>>"$work/client.err"; }
+winpath() { winepath -w "$1" 2>/dev/null; }
+
+pipe=jetsvc-test-$$
+conf=$work/jetsvc.conf
+data=$work/data
+write_config() {
+  cat >"$conf" <<EOF
+[service]
+data-dir = $(winpath "$data")
+[windows]
+pipe-name = $pipe
+preshutdown-timeout-ms = 90000
+[engine]
+checkpoint-depth-max = 1073741824
+EOF
+}
+write_config
+ctl() { w "$jetctl_exe" --pipe "$pipe" "$@"; }
+
+step "install"
+w "$jetsvc_exe" uninstall >/dev/null 2>&1 || true
+out=$(w "$jetsvc_exe" install --config "$(winpath "$conf")") || fail "install: exit $?"
+echo "$out"
+check "install names the service" grep -q "installed service jetsvc" <<<"$out"
+config=$(w "$svcctl_exe" config jetsvc)
+echo "$config"
+check "command line: quoted program path, then --config" \
+  grep -qE '^command_line="[^"]*jetsvc\.exe" --config ' <<<"$config"
+check "preshutdown timeout from the config" grep -qx "preshutdown_timeout_ms=90000" <<<"$config"
+check "failure actions: restart, restart, none" \
+  test "$(grep -c '^failure_action=' <<<"$config")" -eq 3 -a \
+  "$(grep '^failure_action=' <<<"$config" | tr '\n' ' ')" = \
+  "failure_action=1/5000 failure_action=1/30000 failure_action=0/0 "
+check "failure actions on non-crash failures" grep -qx "failure_actions_on_non_crash=1" <<<"$config"
+check "auto start" grep -qx "auto_start=1" <<<"$config"
+check "description" grep -q "^description=.*PRESHUTDOWN" <<<"$config"
+check "event-log source registered" grep -qx "event_source_registered=1" <<<"$config"
+set +e
+again=$(w "$jetsvc_exe" install --config "$(winpath "$conf")" 2>&1)
+code=$?
+set -e
+check "a second install fails" test "$code" -ne 0
+check "and says the service exists" grep -q "already exists" <<<"$again"
+check "and changes nothing" test "$(w "$svcctl_exe" config jetsvc)" = "$config"
+
+step "run 1: start"
+w sc start jetsvc >/dev/null || fail "sc start"
+started=$(w "$svcctl_exe" watch jetsvc RUNNING 60000) || fail "not RUNNING: $started"
+echo "$started"
+check "RUNNING accepts STOP, SHUTDOWN, PARAMCHANGE, PRESHUTDOWN (0x10d)" \
+  grep -q "state=RUNNING .*controls=0x10d" <<<"$started"
+check "put" ctl put greeting hello
+check "get" test "$(ctl get greeting)" = "hello"
+check "bulk load 64 MiB (lazy)" w "$load_exe" "$pipe" write 64
+status=$(ctl status)
+echo "$status"
+check "dirty pages before the prepare" grep -qE "dirty.*[1-9]" <<<"$status"
+
+step "run 1: control 128 (the resumable prepare)"
+check "control 128 accepted" w "$svcctl_exe" control jetsvc 128
+prepared=""
+for _ in $(seq 1 300); do
+  status=$(ctl status) || true
+  if grep -q "prepared" <<<"$status"; then
+    prepared=yes
+    break
+  fi
+  sleep 0.1
+done
+echo "$status"
+check "state prepared" test "$prepared" = yes
+check "no dirty page left" grep -qE "dirty[^0-9]*0( |$)" <<<"$status"
+check "the API answers during a resumable prepare (as ESE's)" ctl put during-prepare yes
+check "control 129 accepted" w "$svcctl_exe" control jetsvc 129
+for _ in $(seq 1 100); do
+  status=$(ctl status) || true
+  grep -q "running" <<<"$status" && break
+  sleep 0.1
+done
+check "running again after 129" grep -q "running" <<<"$status"
+
+step "run 1: other controls"
+set +e
+unknown=$(w "$svcctl_exe" control jetsvc 200)
+set -e
+check "control 200: ERROR_CALL_NOT_IMPLEMENTED (120)" grep -q "^result 120 " <<<"$unknown"
+check "PARAMCHANGE (reload) accepted" w "$svcctl_exe" control jetsvc 6
+
+step "run 1: STOP"
+check "bulk load 96 MiB more" w "$load_exe" "$pipe" write 96
+w "$svcctl_exe" watch jetsvc STOPPED 120000 >"$work/stop.watch" &
+watcher=$!
+sleep 0.3
+w sc stop jetsvc >/dev/null || fail "sc stop"
+wait "$watcher" || fail "not STOPPED"
+cat "$work/stop.watch"
+checkpoints=$(grep "state=STOP_PENDING" "$work/stop.watch" | sed 's/.*checkpoint=\([0-9]*\).*/\1/')
+check "at least two STOP_PENDING steps" test "$(wc -l <<<"$checkpoints")" -ge 2
+check "checkpoints rise" test "$(sort -n <<<"$checkpoints" | uniq)" = "$checkpoints"
+check "wait hints are given" bash -c "! grep 'state=STOP_PENDING' '$work/stop.watch' | grep -q 'wait_hint=0 '"
+check "STOPPED with exit code 0" grep -q "state=STOPPED checkpoint=0 wait_hint=0 win32_exit=0 specific_exit=0" "$work/stop.watch"
+check "the log file tells the stop" grep -q "JetTerm took" "$data/jetsvc.log"
+
+step "run 2: restart finds the data"
+w sc start jetsvc >/dev/null || fail "sc start (2)"
+w "$svcctl_exe" watch jetsvc RUNNING 60000 >/dev/null || fail "not RUNNING (2)"
+check "greeting is back" test "$(ctl get greeting)" = "hello"
+check "the value put during the prepare is back" test "$(ctl get during-prepare)" = "yes"
+check "all 160 MiB of bulk values are back" w "$load_exe" "$pipe" verify 160
+check "a clean restart replayed nothing" bash -c "grep -q 'shut down cleanly' '$data/jetsvc.log'"
+check "prepare-stop (JetStopServiceInstance2 All)" ctl prepare-stop
+set +e
+ctl put refused no >/dev/null 2>&1
+code=$?
+set -e
+check "the API refuses after prepare-stop: exit code 3" test "$code" -eq 3
+set +e
+running_uninstall=$(w "$jetsvc_exe" uninstall 2>&1)
+code=$?
+set -e
+check "uninstall while running is refused" test "$code" -ne 0
+check "and says to stop it first" grep -q "stop it first" <<<"$running_uninstall"
+w "$svcctl_exe" watch jetsvc STOPPED 60000 >"$work/stop2.watch" &
+watcher=$!
+sleep 0.3
+w sc stop jetsvc >/dev/null || fail "sc stop (2)"
+wait "$watcher" || fail "not STOPPED (2)"
+check "STOPPED with exit code 0 (2)" grep -q "state=STOPPED .*win32_exit=0 specific_exit=0" "$work/stop2.watch"
+
+step "run 3: a bad config"
+echo "cache-size-max = lots" >>"$conf"
+w sc start jetsvc >/dev/null 2>&1 || true
+w "$svcctl_exe" watch jetsvc STOPPED 60000 >"$work/bad.watch" || fail "not STOPPED (3)"
+cat "$work/bad.watch"
+check "STOPPED with ERROR_SERVICE_SPECIFIC_ERROR and exit code 2" \
+  grep -q "state=STOPPED .*win32_exit=1066 specific_exit=2" "$work/bad.watch"
+sleep 0.5
+check "the event log got the error naming the option" grep -q "bad configuration.*cache-size-max" "$work/wine.log"
+write_config
+
+step "uninstall"
+check "uninstall" w "$jetsvc_exe" uninstall
+set +e
+w "$svcctl_exe" query jetsvc >/dev/null 2>&1
+code=$?
+gone=$(w "$jetsvc_exe" uninstall 2>&1)
+set -e
+check "the service is gone" test "$code" -ne 0
+check "a second uninstall says it is not installed" grep -q "not installed" <<<"$gone"
+
+if ((failures)); then
+  echo "$failures check(s) failed; client stderr:"
+  cat "$work/client.err"
+  echo "--- service log"
+  tail -40 "$data/jetsvc.log" 2>/dev/null || true
+  exit 1
+fi
+echo "all checks passed"
