@@ -115,7 +115,10 @@ bool AddLogFile(const std::string& path, std::string* error) {
     auto backend = boost::make_shared<sinks::text_file_backend>(
         keywords::file_name = file.string(), keywords::open_mode = std::ios::app,
         keywords::rotation_size = kLogFileRotationBytes,
-        keywords::target_file_name = file.filename().string() + ".%N", keywords::auto_flush = true);
+        keywords::target_file_name = file.filename().string() + ".%N", keywords::auto_flush = true,
+        // A restart appends to the same file: no rotation when the sink
+        // closes at exit.
+        keywords::enable_final_rotation = false);
     backend->set_file_collector(
         sinks::file::make_collector(keywords::target = dir.string(),
                                     keywords::max_files = kLogFilesKept));

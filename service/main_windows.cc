@@ -136,6 +136,7 @@ int Install(const std::vector<std::string>& args) {
     std::cerr << "jetsvc install: " << result.message << "\n";
     return kExitFailure;
   }
+  for (const std::string& warning : result.warnings) std::cerr << "jetsvc install: note: " << warning << "\n";
   std::cout << result.message << "\n"
             << "data directory: " << settings.data_dir << "\n"
             << "preshutdown timeout: " << settings.preshutdown_timeout_ms << " ms\n"
@@ -153,6 +154,7 @@ int Uninstall(const std::vector<std::string>& args) {
     std::cerr << "jetsvc uninstall: " << result.message << "\n";
     return kExitFailure;
   }
+  for (const std::string& warning : result.warnings) std::cerr << "jetsvc install: note: " << warning << "\n";
   std::cout << result.message << "\n";
   return kExitOk;
 }

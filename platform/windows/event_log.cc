@@ -1,6 +1,11 @@
-// The event-log sink: see event_log.h. Boost.Log's event_log_backend does
-// the RegisterEventSource / ReportEvent work; this file maps severities
-// onto our message table's IDs and event types.
+// The event-log sink: see event_log.h.
+//
+// A small Boost.Log backend of our own calls RegisterEventSourceW and
+// ReportEventW with the formatted line as the one insertion string. Boost's
+// own event_log_backend was tried first: with its event_composer the
+// events reached ReportEventA with no insertion strings (Boost 1.74,
+// MinGW), so the text never arrived; this backend is short and UTF-16
+// throughout.
 
 #include "platform/windows/event_log.h"
 
@@ -9,9 +14,10 @@
 #endif
 #include <windows.h>
 
+#include <boost/log/attributes/value_extraction.hpp>
 #include <boost/log/core.hpp>
 #include <boost/log/expressions.hpp>
-#include <boost/log/sinks/event_log_backend.hpp>
+#include <boost/log/sinks/basic_sink_backend.hpp>
 #include <boost/log/sinks/sync_frontend.hpp>
 #include <boost/log/trivial.hpp>
 #include <boost/smart_ptr/make_shared_object.hpp>
@@ -27,62 +33,61 @@ namespace {
 
 namespace logging = boost::log;
 namespace sinks = boost::log::sinks;
-namespace event_log = boost::log::sinks::event_log;
-namespace keywords = boost::log::keywords;
 namespace trivial = boost::log::trivial;
 
-std::string ThisProgram() {
-  std::wstring path(32768, L'\0');
-  const DWORD n = ::GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size()));
-  path.resize(n);
-  return WideToUtf8(path);
-}
+// One event per record: type and message ID by severity, the line as %1.
+class EventLogBackend
+    : public sinks::basic_formatted_sink_backend<char, sinks::concurrent_feeding> {
+ public:
+  explicit EventLogBackend(HANDLE source) : source_(source) {}
+  ~EventLogBackend() { ::DeregisterEventSource(source_); }
+
+  void consume(const logging::record_view& record, const string_type& line) {
+    auto severity = logging::extract<trivial::severity_level>("Severity", record);
+    WORD type = EVENTLOG_INFORMATION_TYPE;
+    DWORD id = JETSVC_MSG_INFO;
+    if (severity && *severity >= trivial::error) {
+      type = EVENTLOG_ERROR_TYPE;
+      id = JETSVC_MSG_ERROR;
+    } else if (severity && *severity == trivial::warning) {
+      type = EVENTLOG_WARNING_TYPE;
+      id = JETSVC_MSG_WARNING;
+    }
+    std::wstring text;
+    if (!Utf8ToWide(line, &text)) text = L"(a log line that is not valid UTF-8)";
+    const wchar_t* strings[] = {text.c_str()};
+    // A failure here has nowhere to be reported: the event log is it.
+    (void)::ReportEventW(source_, type, 0, id, nullptr, 1, 0, strings, nullptr);
+  }
+
+ private:
+  const HANDLE source_;
+};
 
 }  // namespace
 
 bool AddEventLogSink(const std::string& source, std::string* error) {
-  try {
-    // registration = never: `install` registered the source (as an
-    // administrator); a run from a console without install still reports,
-    // the viewer then shows the raw string.
-    auto backend = boost::make_shared<sinks::event_log_backend>(
-        (keywords::message_file = ThisProgram(), keywords::log_name = "Application",
-         keywords::log_source = source, keywords::registration = event_log::never));
-
-    event_log::custom_event_type_mapping<trivial::severity_level> types("Severity");
-    event_log::custom_event_id_mapping<trivial::severity_level> ids("Severity");
-    const struct {
-      trivial::severity_level level;
-      event_log::event_type type;
-      DWORD id;
-    } kMap[] = {{trivial::trace, event_log::info, JETSVC_MSG_INFO},
-                {trivial::debug, event_log::info, JETSVC_MSG_INFO},
-                {trivial::info, event_log::info, JETSVC_MSG_INFO},
-                {trivial::warning, event_log::warning, JETSVC_MSG_WARNING},
-                {trivial::error, event_log::error, JETSVC_MSG_ERROR},
-                {trivial::fatal, event_log::error, JETSVC_MSG_ERROR}};
-    for (const auto& entry : kMap) {
-      types[entry.level] = entry.type;
-      ids[entry.level] = event_log::make_event_id(entry.id);
-    }
-    backend->set_event_type_mapper(types);
-    event_log::event_composer composer(ids);
-    for (DWORD id : {JETSVC_MSG_INFO, JETSVC_MSG_WARNING, JETSVC_MSG_ERROR}) {
-      composer[event_log::make_event_id(id)] %
-          (logging::expressions::stream << logging::expressions::smessage);
-    }
-    backend->set_event_composer(composer);
-
-    auto sink = boost::make_shared<sinks::synchronous_sink<sinks::event_log_backend>>(backend);
-    sink->set_filter([](const logging::attribute_value_set& values) {
-      auto severity = logging::extract<trivial::severity_level>("Severity", values);
-      return severity && PassesLogLevel(static_cast<int>(*severity));
-    });
-    logging::core::get()->add_sink(sink);
-  } catch (const std::exception& e) {
-    *error = "cannot open the event log source " + source + ": " + e.what();
+  std::wstring name;
+  if (!Utf8ToWide(source, &name)) {
+    *error = "the event log source name is not valid UTF-8";
     return false;
   }
+  // Registered by `install` (as an administrator); a run from a console
+  // without install still reports, the viewer then shows the raw string.
+  HANDLE handle = ::RegisterEventSourceW(nullptr, name.c_str());
+  if (handle == nullptr) {
+    *error = "cannot open the event log source " + source + ": " +
+             Win32ErrorText(::GetLastError());
+    return false;
+  }
+  auto backend = boost::make_shared<EventLogBackend>(handle);
+  auto sink = boost::make_shared<sinks::synchronous_sink<EventLogBackend>>(backend);
+  sink->set_filter([](const logging::attribute_value_set& values) {
+    auto severity = logging::extract<trivial::severity_level>("Severity", values);
+    return severity && PassesLogLevel(static_cast<int>(*severity));
+  });
+  sink->set_formatter(logging::expressions::stream << logging::expressions::smessage);
+  logging::core::get()->add_sink(sink);
   return true;
 }
 

@@ -99,15 +99,23 @@ InstallResult Configure(SC_HANDLE service, const InstallOptions& options) {
   if (!::ChangeServiceConfig2W(service, SERVICE_CONFIG_FAILURE_ACTIONS, &failure)) {
     return DescribeInstallError("setting the failure actions", ::GetLastError());
   }
+  InstallResult result;
   SERVICE_FAILURE_ACTIONS_FLAG flag{TRUE};
   if (!::ChangeServiceConfig2W(service, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag)) {
-    return DescribeInstallError("setting the failure actions flag", ::GetLastError());
+    const DWORD error = ::GetLastError();
+    // Windows has it since Vista; Wine 8 answers ERROR_INVALID_LEVEL.
+    if (error != ERROR_INVALID_LEVEL) {
+      return DescribeInstallError("setting the failure actions flag", error);
+    }
+    result.warnings.push_back(
+        "this SCM does not support SERVICE_CONFIG_FAILURE_ACTIONS_FLAG: the service restarts "
+        "after a crash, not after stopping with an error exit code");
   }
   SERVICE_PRESHUTDOWN_INFO preshutdown{static_cast<DWORD>(options.preshutdown_timeout.count())};
   if (!::ChangeServiceConfig2W(service, SERVICE_CONFIG_PRESHUTDOWN_INFO, &preshutdown)) {
     return DescribeInstallError("setting the preshutdown timeout", ::GetLastError());
   }
-  return InstallResult();
+  return result;
 }
 
 // QueryServiceConfig2W into a buffer of the size it asks for.
@@ -195,7 +203,11 @@ InstallResult InstallService(const InstallOptions& options) {
                                     nullptr, nullptr, nullptr, nullptr, nullptr));
   if (service == nullptr) return DescribeInstallError("CreateServiceW", ::GetLastError());
   result = Configure(service.get(), options);
-  if (result.ok()) result = RegisterEventSource(options.service_name, program);
+  if (result.ok()) {
+    std::vector<std::string> warnings = std::move(result.warnings);
+    result = RegisterEventSource(options.service_name, program);
+    result.warnings = std::move(warnings);
+  }
   if (!result.ok()) {
     // Undo the create: a failed install leaves nothing behind.
     ::DeleteService(service.get());

@@ -52,6 +52,9 @@ enum class InstallStatus {
 struct InstallResult {
   InstallStatus status = InstallStatus::kOk;
   std::string message;
+  // Settings this system's SCM does not support, skipped (Wine 8 has no
+  // SERVICE_CONFIG_FAILURE_ACTIONS_FLAG); the install still succeeded.
+  std::vector<std::string> warnings;
   bool ok() const { return status == InstallStatus::kOk; }
 };
 

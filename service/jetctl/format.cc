@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <sstream>
 
 namespace jetsvc {
 namespace jetctl {
@@ -78,6 +79,30 @@ std::string JsonString(const std::string& text) {
   }
   out += '"';
   return out;
+}
+
+std::string FormatStatus(const platform::ManagerSnapshot& s, bool json) {
+  std::ostringstream out;
+  if (json) {
+    out << "{\"State\": " << JsonString(s.state)
+        << ", \"CheckpointDepthBytes\": " << s.checkpoint_depth_bytes
+        << ", \"DirtyPages\": " << s.dirty_pages
+        << ", \"VersionStoreBytes\": " << s.version_store_bytes
+        << ", \"DefragRunning\": " << (s.defrag_running ? "true" : "false")
+        << ", \"LastPrepareDurationUsec\": " << s.last_prepare_usec
+        << ", \"LastTermDurationUsec\": " << s.last_term_usec << "}\n";
+    return out.str();
+  }
+  out << "State:              " << s.state << "\n"
+      << "Checkpoint depth:   " << FormatBytes(s.checkpoint_depth_bytes) << " ("
+      << s.checkpoint_depth_bytes << " bytes)\n"
+      << "Dirty pages:        " << s.dirty_pages << "\n"
+      << "Version store:      " << FormatBytes(s.version_store_bytes) << " ("
+      << s.version_store_bytes << " bytes)\n"
+      << "Defragmentation:    " << (s.defrag_running ? "running" : "not running") << "\n"
+      << "Last prepare took:  " << FormatUsec(s.last_prepare_usec, true) << "\n"
+      << "Last term took:     " << FormatUsec(s.last_term_usec, true) << "\n";
+  return out.str();
 }
 
 std::optional<uint64_t> ParseDurationMs(const std::string& text, std::string* error) {

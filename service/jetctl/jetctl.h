@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/controller.h"
 #include "platform/dbus/bus_connect.h"
 
 namespace jetsvc {
@@ -78,6 +79,10 @@ std::string FormatBytes(uint64_t bytes);
 std::string FormatUsec(uint64_t usec, bool zero_is_none);
 // A JSON string literal (quoted, escaped).
 std::string JsonString(const std::string& text);
+// The status command's output: one "Name:   value" line per Manager
+// property, or (json) one JSON object and a newline. Shared with
+// jetctl.exe (service/jetctl_windows/), so both print the same.
+std::string FormatStatus(const platform::ManagerSnapshot& s, bool json);
 // Parses a duration: "90" or "90s" (seconds), "1500ms", "2m" or "2min".
 // Returns milliseconds, or nullopt (and *error) if it is not one.
 std::optional<uint64_t> ParseDurationMs(const std::string& text, std::string* error);

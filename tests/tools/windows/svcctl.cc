@@ -9,6 +9,8 @@
 //   svcctl query NAME                    one status line
 //   svcctl config NAME                   what the SCM holds for it
 //                                        (service_install.h's query)
+//   svcctl eventlog SOURCE TEXT          log TEXT at info, warning and
+//       error through the event-log sink (event_log.h), as the service does
 //
 // A status line: "state=STOP_PENDING checkpoint=3 wait_hint=5000
 // win32_exit=0 specific_exit=0 controls=0x0".
@@ -22,6 +24,10 @@
 #include <cstdlib>
 #include <string>
 
+#include <boost/log/trivial.hpp>
+
+#include "platform/logging.h"
+#include "platform/windows/event_log.h"
 #include "platform/windows/service_install.h"
 #include "platform/windows/win_text.h"
 
@@ -146,10 +152,26 @@ int Config(const std::string& name) {
   return 0;
 }
 
+int EventLog(const std::string& source, const std::string& text) {
+  // The event log only: no stderr sink, so what reaches stderr is Wine's
+  // trace of ReportEventW.
+  jetsvc::platform::SetLogLevel("info");
+  std::string error;
+  if (!jetsvc::platform::AddEventLogSink(source, &error)) {
+    std::fprintf(stderr, "svcctl: %s\n", error.c_str());
+    return 2;
+  }
+  BOOST_LOG_TRIVIAL(debug) << "debug " << text;  // below the level: not sent
+  BOOST_LOG_TRIVIAL(info) << "info " << text;
+  BOOST_LOG_TRIVIAL(warning) << "warning " << text;
+  BOOST_LOG_TRIVIAL(error) << "error " << text;
+  return 0;
+}
+
 int Usage() {
   std::fprintf(stderr,
                "usage: svcctl watch NAME STATE TIMEOUT_MS | control NAME CODE | query NAME | "
-               "config NAME\n");
+               "config NAME | eventlog SOURCE TEXT\n");
   return 2;
 }
 
@@ -173,5 +195,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "config" && argc == 3) return Config(name);
+  if (command == "eventlog" && argc == 4) return EventLog(name, argv[3]);
   return Usage();
 }

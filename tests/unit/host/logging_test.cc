@@ -144,6 +144,23 @@ TEST(LoggingTest, LogFileGetsTimestampedLinesAtTheLevelInEffect) {
   EXPECT_NE(std::string::npos, captured.Text().find("to the file"));
 }
 
+TEST(LoggingTest, LogFileIsAppendedToAcrossRestarts) {
+  testing::ScratchDir dir;
+  CapturedStderr captured(dir.Join("stderr"));
+  const std::string path = dir.Join("jetsvc.log");
+  for (const char* run : {"first run", "second run"}) {
+    InitLogging("info");  // a new process: the old sinks go
+    std::string error;
+    ASSERT_TRUE(AddLogFile(path, &error)) << error;
+    BOOST_LOG_TRIVIAL(info) << run;
+    boost::log::core::get()->flush();
+  }
+  InitLogging("info");
+  const std::string text = ReadFile(path);
+  EXPECT_NE(std::string::npos, text.find("first run")) << text;
+  EXPECT_NE(std::string::npos, text.find("second run")) << text;
+}
+
 TEST(LoggingTest, LogFileThatCannotBeOpenedIsAnErrorNamingIt) {
   testing::ScratchDir dir;
   // A directory where the file should be.
