@@ -19,6 +19,8 @@
 #          and exit code 2; --check-config names the option
 #   the event-log sink: info, warning and error events (Wine's stub
 #          ReportEventW prints them on its eventlog debug channel)
+#   console mode: jetsvc.exe from a console runs in the foreground on the
+#          same data; Ctrl+C (SIGINT under Wine) stops it cleanly
 #   uninstall while running refused; uninstall; a second one says why
 #
 # The test has its own Wine prefix and wineserver.
@@ -249,6 +251,27 @@ check "an information event" grep -q "info probe-$$" "$work/eventlog.txt"
 check "a warning event" grep -q "warning probe-$$" "$work/eventlog.txt"
 check "an error event" grep -q "error probe-$$" "$work/eventlog.txt"
 check "nothing below the level" bash -c "! grep -q 'debug probe-$$' '$work/eventlog.txt'"
+
+step "console mode (not started by the SCM)"
+# StartServiceCtrlDispatcherW fails (1063) and jetsvc.exe runs in the
+# foreground on the same data; Wine turns SIGINT into CTRL_C_EVENT.
+wine "$jetsvc_exe" --config "$(winpath "$conf")" >"$work/console.out" 2>&1 </dev/null &
+console_pid=$!
+for _ in $(seq 1 300); do
+  grep -q "ready:" "$work/console.out" && break
+  sleep 0.2
+done
+check "console mode is ready" grep -q "starting in the foreground" "$work/console.out"
+check "the service's data is there" test "$(ctl get greeting)" = "hello"
+kill -INT "$console_pid"
+set +e
+wait "$console_pid"
+code=$?
+set -e
+tr -d '\r' <"$work/console.out" | tail -4
+check "Ctrl+C stops it with exit code 0" test "$code" -eq 0
+check "through the same stop routine" grep -q "stop requested: Ctrl+C" "$work/console.out"
+check "ending with JetTerm" grep -q "JetTerm took" "$work/console.out"
 
 step "uninstall"
 check "uninstall" w "$jetsvc_exe" uninstall
