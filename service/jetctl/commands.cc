@@ -125,25 +125,7 @@ int Status(Client& client, const Command& command) {
         "(a different version of jetsvc?)");
     return kExitError;
   }
-  if (command.json) {
-    std::cout << "{\"State\": " << JsonString(s.state)
-              << ", \"CheckpointDepthBytes\": " << s.checkpoint_depth_bytes
-              << ", \"DirtyPages\": " << s.dirty_pages
-              << ", \"VersionStoreBytes\": " << s.version_store_bytes
-              << ", \"DefragRunning\": " << (s.defrag_running ? "true" : "false")
-              << ", \"LastPrepareDurationUsec\": " << s.last_prepare_usec
-              << ", \"LastTermDurationUsec\": " << s.last_term_usec << "}\n";
-    return kExitOk;
-  }
-  std::cout << "State:              " << s.state << "\n"
-            << "Checkpoint depth:   " << FormatBytes(s.checkpoint_depth_bytes) << " ("
-            << s.checkpoint_depth_bytes << " bytes)\n"
-            << "Dirty pages:        " << s.dirty_pages << "\n"
-            << "Version store:      " << FormatBytes(s.version_store_bytes) << " ("
-            << s.version_store_bytes << " bytes)\n"
-            << "Defragmentation:    " << (s.defrag_running ? "running" : "not running") << "\n"
-            << "Last prepare took:  " << FormatUsec(s.last_prepare_usec, true) << "\n"
-            << "Last term took:     " << FormatUsec(s.last_term_usec, true) << "\n";
+  std::cout << FormatStatus(s, command.json);
   return kExitOk;
 }
 
