@@ -27,6 +27,16 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+# Target libraries built outside the sysroot are roots too: Boost from
+# scripts/build-boost-mingw.sh, given as -DBOOST_ROOT=<its output> (or
+# Boost_ROOT, or either in the environment). Without this, find_package
+# would look for them only under /usr/${JETSVC_MINGW_TRIPLE}.
+foreach(jetsvc_root IN ITEMS "${BOOST_ROOT}" "${Boost_ROOT}" "$ENV{BOOST_ROOT}" "$ENV{Boost_ROOT}")
+  if(jetsvc_root)
+    list(APPEND CMAKE_FIND_ROOT_PATH ${jetsvc_root})
+  endif()
+endforeach()
+unset(jetsvc_root)
 
 # Static runtime: -static makes the linker take libgcc, libstdc++ and
 # winpthread (pulled in by the posix thread model) from their .a archives;

@@ -173,13 +173,16 @@ bool IsChoice(const std::string& choices, const std::string& word) {
 }
 
 // `path` absolute (against the working directory) and normal, without a
-// trailing '/' unless it is "/".
+// trailing '/' unless it is the root ("/", "C:/"). Paths use '/' on every
+// system (generic format; Windows accepts it).
 std::string AbsoluteDirectory(const std::string& path) {
   std::error_code ec;
   std::filesystem::path absolute = std::filesystem::absolute(path, ec);
   if (ec) absolute = path;
-  std::string result = absolute.lexically_normal().string();
-  while (result.size() > 1 && result.back() == '/') result.pop_back();
+  absolute = absolute.lexically_normal();
+  std::string result = absolute.generic_string();
+  const size_t root_size = absolute.root_path().generic_string().size();
+  while (result.size() > root_size && result.back() == '/') result.pop_back();
   return result;
 }
 
@@ -408,7 +411,7 @@ bool Loading::FillServiceOption(const ServiceOptionDef& def, Config* config,
       if (def.kind == ServiceKind::kFilePath && !value.empty()) {
         std::filesystem::path path(value);
         if (!path.is_absolute()) path = std::filesystem::path(config->data_dir) / path;
-        value = path.lexically_normal().string();
+        value = path.lexically_normal().generic_string();
         if (value.back() == '/') {
           *error = where + def.name + " = " + shown + ": names a directory, not a file";
           return false;

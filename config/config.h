@@ -14,7 +14,10 @@
 // message naming the option, the value and the allowed range.
 //
 // Values: integers are decimal or 0x hexadecimal, never negative; booleans
-// are true/false, yes/no, on/off, 1/0 (any case).
+// are true/false, yes/no, on/off, 1/0 (any case). Paths that Load() makes
+// absolute use '/' as the separator on every system (on Windows
+// "C:/ProgramData/jetsvc/data"; Win32 accepts it); a path rooted without a
+// drive ("/data") is on the working directory's drive.
 //
 // Thread contract: Config is a plain value. ConfigLoader::Load is const and
 // may run on any thread; it reads the file and calls `getenv` each time.

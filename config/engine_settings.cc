@@ -75,11 +75,12 @@ bool IsStringKind(EngineKind kind) {
   return kind == EngineKind::kDirectory || kind == EngineKind::kFile || kind == EngineKind::kName;
 }
 
-// `text` made absolute under `data_dir`; directories end with '/'.
+// `text` made absolute under `data_dir`, with '/' as the separator on every
+// system (generic format); directories end with '/'.
 std::string AbsolutePath(const std::string& text, const std::string& data_dir, bool directory) {
   std::filesystem::path path(text);
   if (!path.is_absolute()) path = std::filesystem::path(data_dir) / path;
-  std::string result = path.lexically_normal().string();
+  std::string result = path.lexically_normal().generic_string();
   if (directory && (result.empty() || result.back() != '/')) result += '/';
   return result;
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Cross-builds the engine, its examples and its unit tests for 64-bit
-# Windows with MinGW-w64 (cmake/mingw-w64-x86_64.cmake) into build-windows/,
-# then runs them under Wine with CTest (CMAKE_CROSSCOMPILING_EMULATOR).
-# Installs the cross compiler and Wine with apt-get when they are missing.
+# Cross-builds the engine, the service, the examples and the unit tests for
+# 64-bit Windows with MinGW-w64 (cmake/mingw-w64-x86_64.cmake) into
+# $BUILD_DIR (default build-windows/), then runs them under Wine with CTest
+# (CMAKE_CROSSCOMPILING_EMULATOR). Installs the cross compiler and Wine with
+# apt-get when they are missing. Boost comes from scripts/build-boost-mingw.sh
+# (built from Debian's boost1.74 source package on first use, then cached in
+# $JETSVC_CACHE_DIR, default /var/cache/jetsvc-build).
 #
 # Environment: BUILD_TYPE (default RelWithDebInfo), WINEPREFIX (default
 # /tmp/jetsvc-wineprefix, created on first use), CTEST_ARGS (extra ctest
-# arguments, e.g. "-R platform").
+# arguments, e.g. "-R platform"), BUILD_DIR, JETSVC_CACHE_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +26,10 @@ if ((${#missing[@]})); then
   $sudo apt-get update
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+
+echo "== Boost for MinGW-w64"
+boost_root=$(scripts/build-boost-mingw.sh | tail -1)
+echo "== Boost: $boost_root"
 
 export WINEPREFIX=${WINEPREFIX:-/tmp/jetsvc-wineprefix}
 export WINEARCH=win64
@@ -49,13 +56,15 @@ trap '"$wineserver" -k 2>/dev/null || true' EXIT
 # keep open as long as the server lives: the test "times out".
 wine wineboot >/dev/null 2>&1 </dev/null
 
-echo "== configuring build-windows"
-cmake -S . -B build-windows -G Ninja \
+build_dir=${BUILD_DIR:-build-windows}
+echo "== configuring $build_dir"
+cmake -S . -B "$build_dir" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/mingw-w64-x86_64.cmake" \
   -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
-  -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v wine)"
+  -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v wine)" \
+  -DBOOST_ROOT="$boost_root" -DJETSVC_BUILD_SERVICE=ON
 echo "== building"
-cmake --build build-windows
+cmake --build "$build_dir"
 echo "== testing under $(wine --version)"
 # shellcheck disable=SC2086
-ctest --test-dir build-windows --output-on-failure -j2 ${CTEST_ARGS:-}
+ctest --test-dir "$build_dir" --output-on-failure -j2 ${CTEST_ARGS:-}

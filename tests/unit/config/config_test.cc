@@ -100,11 +100,24 @@ std::vector<std::string> ServiceValues(const Config& c) {
 
 uint64_t EngineDefault(uint32_t param_id) { return ParamValues::Spec(param_id)->default_value; }
 
+// A path rooted without a drive ("/var/lib") as Load() reports it: on
+// Windows it is on the working directory's drive ("C:/var/lib"); elsewhere
+// it is itself.
+std::string Rooted(const std::string& path) {
+  return std::filesystem::current_path().root_name().generic_string() + path;
+}
+
+// `relative` under the working directory, with '/' separators as Load()
+// reports paths on every system.
+std::string UnderWorkingDir(const std::string& relative) {
+  return (std::filesystem::current_path() / relative).generic_string();
+}
+
 // --- defaults ---------------------------------------------------------------
 
 TEST_F(ConfigTest, DefaultsApplyWithoutFileOrEnvironment) {
   const Config config = MustLoad({});
-  const std::string data_dir = (std::filesystem::current_path() / "jetsvc-data").string();
+  const std::string data_dir = UnderWorkingDir("jetsvc-data");
   EXPECT_EQ(data_dir, config.data_dir);
   EXPECT_EQ(data_dir + "/jetsvc.edb", config.database);
   EXPECT_EQ("jetsvc", config.instance_name);
@@ -179,34 +192,35 @@ TEST_F(ConfigTest, ReloadableOptionsAreTheOnesTheEngineChangesAtRunTime) {
 TEST_F(ConfigTest, StateDirectoryIsTheDefaultDataDir) {
   env_["STATE_DIRECTORY"] = "/var/lib/jetsvc:/var/lib/other";
   Config config = MustLoad({});
-  EXPECT_EQ("/var/lib/jetsvc", config.data_dir);
-  EXPECT_EQ("/var/lib/jetsvc/jetsvc.edb", config.database);
-  EXPECT_EQ("/var/lib/jetsvc/logs/", Engine(config, "log-path").text);
-  EXPECT_EQ("/var/lib/jetsvc/", Engine(config, "system-path").text);
+  EXPECT_EQ(Rooted("/var/lib/jetsvc"), config.data_dir);
+  EXPECT_EQ(Rooted("/var/lib/jetsvc/jetsvc.edb"), config.database);
+  EXPECT_EQ(Rooted("/var/lib/jetsvc/logs/"), Engine(config, "log-path").text);
+  EXPECT_EQ(Rooted("/var/lib/jetsvc/"), Engine(config, "system-path").text);
 
   env_["STATE_DIRECTORY"] = "/srv/state/";
   config = MustLoad({});
-  EXPECT_EQ("/srv/state", config.data_dir);
+  EXPECT_EQ(Rooted("/srv/state"), config.data_dir);
 
   env_["STATE_DIRECTORY"] = "";  // set but empty: as if unset
   config = MustLoad({});
-  EXPECT_EQ((std::filesystem::current_path() / "jetsvc-data").string(), config.data_dir);
+  EXPECT_EQ(UnderWorkingDir("jetsvc-data"), config.data_dir);
 }
 
 TEST_F(ConfigTest, GivenDataDirWinsOverStateDirectoryAndIsMadeAbsolute) {
   env_["STATE_DIRECTORY"] = "/var/lib/jetsvc";
   Config config = MustLoad({"--service.data-dir=/data/x/"});
-  EXPECT_EQ("/data/x", config.data_dir);
-  EXPECT_EQ("/data/x/logs/", Engine(config, "log-path").text);
+  EXPECT_EQ(Rooted("/data/x"), config.data_dir);
+  EXPECT_EQ(Rooted("/data/x/logs/"), Engine(config, "log-path").text);
 
   config = MustLoad({"--service.data-dir", "rel/dir"});
-  EXPECT_EQ((std::filesystem::current_path() / "rel/dir").string(), config.data_dir);
+  EXPECT_EQ(UnderWorkingDir("rel/dir"), config.data_dir);
 }
 
 TEST_F(ConfigTest, LogFileIsOptionalAndRelativeToDataDir) {
   EXPECT_EQ("", MustLoad({"--service.data-dir=/d"}).log_file);
-  EXPECT_EQ("/d/logs/j.log", MustLoad({"--service.data-dir=/d", "--service.log-file=logs/j.log"}).log_file);
-  EXPECT_EQ("/var/log/j.log", MustLoad({"--service.log-file=/var/log/j.log"}).log_file);
+  EXPECT_EQ(Rooted("/d/logs/j.log"),
+            MustLoad({"--service.data-dir=/d", "--service.log-file=logs/j.log"}).log_file);
+  EXPECT_EQ(Rooted("/var/log/j.log"), MustLoad({"--service.log-file=/var/log/j.log"}).log_file);
   EXPECT_NE(std::string::npos, LoadError({"--service.log-file=logs/"}).find("names a directory"));
 }
 
@@ -227,10 +241,10 @@ TEST_F(ConfigTest, RelativePathsAreUnderDataDirAndDirectoriesEndWithSlash) {
   const Config config = MustLoad({"--service.data-dir=/d", "--service.database=db/main.edb",
                                   "--engine.log-path=/abs/logs", "--engine.system-path=sys",
                                   "--engine.temp-path=tmp/", "--engine.base-name=abc"});
-  EXPECT_EQ("/d/db/main.edb", config.database);
-  EXPECT_EQ("/abs/logs/", Engine(config, "log-path").text);
-  EXPECT_EQ("/d/sys/", Engine(config, "system-path").text);
-  EXPECT_EQ("/d/tmp/", Engine(config, "temp-path").text);
+  EXPECT_EQ(Rooted("/d/db/main.edb"), config.database);
+  EXPECT_EQ(Rooted("/abs/logs/"), Engine(config, "log-path").text);
+  EXPECT_EQ(Rooted("/d/sys/"), Engine(config, "system-path").text);
+  EXPECT_EQ(Rooted("/d/tmp/"), Engine(config, "temp-path").text);
   EXPECT_EQ("abc", Engine(config, "base-name").text);
 }
 
@@ -414,7 +428,8 @@ TEST_F(ConfigTest, TooLongPathsAreRefusedAsTheEngineWould) {
   const std::string long_dir = "/" + std::string(250, 'd');
   const std::string error = LoadError({"--service.data-dir=" + long_dir});
   // The first path option made from the default names the parameter.
-  EXPECT_NE(std::string::npos, error.find("engine.log-path = " + long_dir + "/logs/")) << error;
+  EXPECT_NE(std::string::npos, error.find("engine.log-path = " + Rooted(long_dir) + "/logs/"))
+      << error;
   EXPECT_NE(std::string::npos, error.find("out of range 0..246 (JET_paramLogFilePath)")) << error;
   EXPECT_NE(std::string::npos, error.find("[the default")) << error;
 }

@@ -6,6 +6,7 @@
 // a unique name and terminates it, so the engine leaves multi-instance mode
 // (the last JetTerm resets the run mode) before the next test.
 
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
@@ -126,7 +127,9 @@ TEST_F(EngineSettingsTest, EveryOptionReachesTheEngine) {
   for (const EngineSetting& setting : config.engine) {
     EXPECT_EQ(SettingValue(setting), EngineValue(instance_, setting)) << setting.option;
   }
-  EXPECT_EQ(dir_.path() + "/lg/", GetString(instance_, JET_paramLogFilePath));
+  // Paths reach the engine absolute, with '/' separators on every system.
+  EXPECT_EQ(std::filesystem::absolute(dir_.path()).generic_string() + "/lg/",
+            GetString(instance_, JET_paramLogFilePath));
   EXPECT_EQ(16384u, GetInteger(instance_, JET_paramDatabasePageSize));
   EXPECT_EQ(0u, GetInteger(instance_, JET_paramEnableOnlineDefrag));
 }
