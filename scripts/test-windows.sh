@@ -55,6 +55,9 @@ trap '"$wineserver" -k 2>/dev/null || true' EXIT
 # ctest would wait for the end of its output pipe, which those processes
 # keep open as long as the server lives: the test "times out".
 wine wineboot >/dev/null 2>&1 </dev/null
+# The service test (tests/windows/service_test.sh) runs in a prefix of its
+# own: a copy of this one is quicker than a new one.
+export JETSVC_WINEPREFIX_TEMPLATE=$WINEPREFIX
 
 build_dir=${BUILD_DIR:-build-windows}
 echo "== configuring $build_dir"
