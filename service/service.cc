@@ -521,6 +521,7 @@ void Service::Tick() {
     if (progress.cbFlushedSinceStop >= (1u << 20) && progress.cusecSinceStop > 0) {
       rate = std::max<uint64_t>(1, progress.cbFlushedSinceStop * 1000000 / progress.cusecSinceStop);
     }
+    measured_rate_ = rate;
     const uint64_t left = std::max<uint64_t>(progress.cbDirty, progress.cbCheckpointDepth);
     const auto need = std::chrono::microseconds(left * 1000000 / rate) + kStopMargin;
     reporter_->Stopping(std::chrono::duration_cast<std::chrono::microseconds>(need),
@@ -594,6 +595,25 @@ std::string Service::StateName() const {
   return "running";
 }
 
+std::chrono::microseconds Service::TermEstimate() {
+  // What JetTerm still has to write, at the rate this stop measured (or
+  // the assumed one), plus twice what the previous run's JetTerm took
+  // (one second when unknown).
+  uint64_t previous_term_usec;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    previous_term_usec = last_term_usec_;
+  }
+  uint64_t left = 0;
+  JETSVC_STOP_PROGRESS progress;
+  if (JetsvcGetStopProgress(instance_, &progress) >= 0) {
+    left = std::max<uint64_t>(progress.cbDirty, progress.cbCheckpointDepth);
+  }
+  const uint64_t term_usec = std::max<uint64_t>(2 * previous_term_usec, 1000000);
+  const uint64_t rate = measured_rate_ > 0 ? measured_rate_ : kAssumedFlushBytesPerSecond;
+  return std::chrono::microseconds(left * 1000000 / rate + term_usec);
+}
+
 int Service::Shutdown() {
   // Serve() returned: the stop is quiesced, failed, or out of time.
   CompleteWaiters(false);
@@ -606,7 +626,7 @@ int Service::Shutdown() {
     BOOST_LOG_TRIVIAL(warning) << "the flush did not finish before the stop deadline; JetTerm "
                                   "writes the rest";
   }
-  reporter_->Stopping(kStopMargin, cut_short ? "stopping: the flush deadline passed; ending "
+  reporter_->Stopping(TermEstimate(), cut_short ? "stopping: the flush deadline passed; ending "
                                                "sessions, JetTerm writes the rest"
                                              : "stopping: ending sessions and terminating the engine");
   store_->Close();

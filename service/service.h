@@ -142,6 +142,8 @@ class Service : public platform::Controller {
   void BeginShutdown(int exit_code, const std::string& why,
                      Clock::time_point deadline = Clock::time_point::max());
   void Tick();
+  // The time the term step asks for (the last Stopping before JetTerm).
+  std::chrono::microseconds TermEstimate();
   // Answers every waiting prepare (PrepareStop callers, logind) at once.
   void CompleteWaiters(bool quiesced);
   void PublishChanges();
@@ -167,6 +169,8 @@ class Service : public platform::Controller {
   Clock::time_point last_extend_;
   std::vector<Waiter> waiters_;
   int exit_code_ = kExitOk;
+  // The flush rate this stop measured, bytes per second; 0 until measured.
+  uint64_t measured_rate_ = 0;
   platform::ManagerSnapshot published_;
 
   mutable std::mutex mu_;
