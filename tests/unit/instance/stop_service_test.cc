@@ -208,8 +208,12 @@ TEST_F(DefragTest, MergesSparseLeavesAndKeepsEveryRecord) {
     MutexLock apply(instance_->apply_mutex());
     ASSERT_OK(instance_->FindDatabase(db_id_)->space()->GetInfo(instance_->cache(), &before));
   }
+  // Paused (BackgroundUserTasks) while it starts, so that it cannot finish
+  // before the second start looks: that one must see it running.
+  ASSERT_OK(instance_->StopService(JET_bitStopServiceBackgroundUserTasks));
   ASSERT_OK(instance_->StartDefrag(db_id_, 0, 0));
   EXPECT_EQ(JET_wrnDefragAlreadyRunning, instance_->StartDefrag(db_id_, 0, 0).code());
+  ASSERT_OK(instance_->StopService(JET_bitStopServiceResume));
   for (int i = 0; i < 1000 && instance_->DefragRunning(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
