@@ -251,6 +251,17 @@ check "an information event" grep -q "info probe-$$" "$work/eventlog.txt"
 check "a warning event" grep -q "warning probe-$$" "$work/eventlog.txt"
 check "an error event" grep -q "error probe-$$" "$work/eventlog.txt"
 check "nothing below the level" bash -c "! grep -q 'debug probe-$$' '$work/eventlog.txt'"
+# What the Event Viewer renders: the message table inside jetsvc.exe (the
+# source's EventMessageFile) turns each event ID into its text.
+for id in 40000001 80000002 c0000003; do
+  check "message 0x$id renders the line" \
+    test "$(w "$svcctl_exe" render "$(winpath "$jetsvc_exe")" "$id" "rendered-$id")" = "rendered-$id"
+done
+set +e
+w "$svcctl_exe" render "$(winpath "$jetsvc_exe")" 40000009 x >/dev/null
+code=$?
+set -e
+check "an unknown message ID does not render" test "$code" -ne 0
 
 step "console mode (not started by the SCM)"
 # StartServiceCtrlDispatcherW fails (1063) and jetsvc.exe runs in the

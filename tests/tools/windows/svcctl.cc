@@ -11,6 +11,9 @@
 //                                        (service_install.h's query)
 //   svcctl eventlog SOURCE TEXT          log TEXT at info, warning and
 //       error through the event-log sink (event_log.h), as the service does
+//   svcctl render FILE ID TEXT           what the Event Viewer shows for
+//       event ID (hex) of a source whose EventMessageFile is FILE, with
+//       TEXT as its insertion string (FormatMessageW on FILE's table)
 //
 // A status line: "state=STOP_PENDING checkpoint=3 wait_hint=5000
 // win32_exit=0 specific_exit=0 controls=0x0".
@@ -168,10 +171,39 @@ int EventLog(const std::string& source, const std::string& text) {
   return 0;
 }
 
+int Render(const std::string& file, DWORD id, const std::string& text) {
+  std::wstring wide_file;
+  std::wstring wide_text;
+  jetsvc::platform::Utf8ToWide(file, &wide_file);
+  jetsvc::platform::Utf8ToWide(text, &wide_text);
+  HMODULE module = ::LoadLibraryExW(wide_file.c_str(), nullptr, LOAD_LIBRARY_AS_DATAFILE);
+  if (module == nullptr) {
+    std::fprintf(stderr, "svcctl: LoadLibraryExW %s: %s\n", file.c_str(),
+                 jetsvc::platform::Win32ErrorText(::GetLastError()).c_str());
+    return 2;
+  }
+  DWORD_PTR inserts[] = {reinterpret_cast<DWORD_PTR>(wide_text.c_str())};
+  wchar_t* buffer = nullptr;
+  const DWORD n = ::FormatMessageW(
+      FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_ARGUMENT_ARRAY,
+      module, id, 0, reinterpret_cast<wchar_t*>(&buffer), 0,
+      reinterpret_cast<va_list*>(inserts));
+  const DWORD error = ::GetLastError();
+  ::FreeLibrary(module);
+  if (n == 0) {
+    std::fprintf(stderr, "svcctl: no message 0x%lx in %s: %s\n", static_cast<unsigned long>(id),
+                 file.c_str(), jetsvc::platform::Win32ErrorText(error).c_str());
+    return 1;
+  }
+  std::printf("%s\n", jetsvc::platform::WideToUtf8(std::wstring(buffer, n)).c_str());
+  ::LocalFree(buffer);
+  return 0;
+}
+
 int Usage() {
   std::fprintf(stderr,
                "usage: svcctl watch NAME STATE TIMEOUT_MS | control NAME CODE | query NAME | "
-               "config NAME | eventlog SOURCE TEXT\n");
+               "config NAME | eventlog SOURCE TEXT | render FILE ID TEXT\n");
   return 2;
 }
 
@@ -196,5 +228,8 @@ int main(int argc, char** argv) {
   }
   if (command == "config" && argc == 3) return Config(name);
   if (command == "eventlog" && argc == 4) return EventLog(name, argv[3]);
+  if (command == "render" && argc == 5) {
+    return Render(name, static_cast<DWORD>(std::strtoul(argv[3], nullptr, 16)), argv[4]);
+  }
   return Usage();
 }
