@@ -73,7 +73,9 @@ check() {  # check DESCRIPTION COMMAND...: the command must succeed
 # Wine's console output ends lines with CR LF: the CRs go.
 w() { wine "$@" </dev/null 2>>"$work/client.err" | tr -d '\r'; }
 w2() { wine "$@" </dev/null 2>&1 | tr -d '\r'; }  # stderr too
-winpath() { winepath -w "$1" 2>/dev/null; }
+# A Unix path as Wine sees it: drive Z: is / in every prefix. (winepath, a
+# Wine program itself, is slower and once returned nothing under load.)
+winpath() { printf 'Z:%s' "${1//\//\\}"; }
 
 pipe=jetsvc-test-$$
 conf=$work/jetsvc.conf
@@ -91,6 +93,15 @@ EOF
 }
 write_config
 ctl() { w "$jetctl_exe" --pipe "$pipe" "$@"; }
+# Waits until a `svcctl watch` has printed its first status (it sees the
+# whole stop only if it polls before the stop begins).
+wait_for_watcher() {
+  for _ in $(seq 1 200); do
+    grep -q "state=RUNNING" "$1" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  fail "the status watcher did not start"
+}
 
 step "install"
 w "$jetsvc_exe" uninstall >/dev/null 2>&1 || true
@@ -182,9 +193,10 @@ check "PARAMCHANGE (reload) accepted" w "$svcctl_exe" control jetsvc 6
 
 step "run 1: STOP"
 check "bulk load 96 MiB more" w "$load_exe" "$pipe" write 96
-w "$svcctl_exe" watch jetsvc STOPPED 120000 >"$work/stop.watch" &
+# Not through w's tr, which would hold the lines back until the end.
+wine "$svcctl_exe" watch jetsvc STOPPED 120000 </dev/null >"$work/stop.watch" 2>>"$work/client.err" &
 watcher=$!
-sleep 0.3
+wait_for_watcher "$work/stop.watch"
 w sc stop jetsvc >/dev/null || fail "sc stop"
 wait "$watcher" || fail "not STOPPED"
 cat "$work/stop.watch"
@@ -215,9 +227,10 @@ code=$?
 set -e
 check "uninstall while running is refused" test "$code" -ne 0
 check "and says to stop it first" grep -q "stop it first" <<<"$running_uninstall"
-w "$svcctl_exe" watch jetsvc STOPPED 60000 >"$work/stop2.watch" &
+# Not through w's tr, which would hold the lines back until the end.
+wine "$svcctl_exe" watch jetsvc STOPPED 60000 </dev/null >"$work/stop2.watch" 2>>"$work/client.err" &
 watcher=$!
-sleep 0.3
+wait_for_watcher "$work/stop2.watch"
 w sc stop jetsvc >/dev/null || fail "sc stop (2)"
 wait "$watcher" || fail "not STOPPED (2)"
 check "STOPPED with exit code 0 (2)" grep -q "state=STOPPED .*win32_exit=0 specific_exit=0" "$work/stop2.watch"
