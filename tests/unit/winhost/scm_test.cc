@@ -113,7 +113,7 @@ TEST(ScmTest, QuotedArgumentsComeBackUnchanged) {
   EXPECT_EQ("plain", QuoteWindowsArgument("plain"));
 }
 
-TEST(ScmTest, InstallErrorsSayWhatToDo) {
+TEST(ScmTest, InstallErrorsNameTheRemedy) {
   InstallResult denied = DescribeInstallError("OpenSCManagerW", ERROR_ACCESS_DENIED);
   EXPECT_EQ(InstallStatus::kAccessDenied, denied.status);
   EXPECT_NE(std::string::npos, denied.message.find("administrator")) << denied.message;
