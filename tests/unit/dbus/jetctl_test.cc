@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "platform/controller.h"
+#include "tests/testing/jetctl_status_sample.h"
 #include "tests/unit/dbus/dbus_test_util.h"
 
 namespace jetsvc::testing {
@@ -55,33 +56,14 @@ class JetctlTest : public ServerFixture {
 };
 
 TEST_F(JetctlTest, StatusShowsEveryManagerProperty) {
-  ManagerSnapshot snapshot;
-  snapshot.state = "running";
-  snapshot.checkpoint_depth_bytes = 3u << 20;
-  snapshot.dirty_pages = 42;
-  snapshot.version_store_bytes = 100;
-  snapshot.defrag_running = true;
-  snapshot.last_prepare_usec = 250000;
-  controller_.SetSnapshot(snapshot);
+  controller_.SetSnapshot(SampleStatusSnapshot());
   ProcessResult r = Jetctl({"status"});
   ASSERT_EQ(0, r.exit_code) << r.err;
-  EXPECT_EQ(
-      "State:              running\n"
-      "Checkpoint depth:   3.0 MiB (3145728 bytes)\n"
-      "Dirty pages:        42\n"
-      "Version store:      100 B (100 bytes)\n"
-      "Defragmentation:    running\n"
-      "Last prepare took:  0.250 s\n"
-      "Last term took:     none\n",
-      r.out);
+  EXPECT_EQ(kSampleStatusText, r.out);
 
   r = Jetctl({"status", "--json"});
   ASSERT_EQ(0, r.exit_code) << r.err;
-  EXPECT_EQ(
-      "{\"State\": \"running\", \"CheckpointDepthBytes\": 3145728, \"DirtyPages\": 42, "
-      "\"VersionStoreBytes\": 100, \"DefragRunning\": true, \"LastPrepareDurationUsec\": 250000, "
-      "\"LastTermDurationUsec\": 0}\n",
-      r.out);
+  EXPECT_EQ(kSampleStatusJson, r.out);
 }
 
 TEST_F(JetctlTest, PutGetDelRoundTrip) {

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "platform/windows/win_text.h"
+#include "tests/testing/jetctl_status_sample.h"
 #include "tests/unit/winpipe/winpipe_test_util.h"
 
 namespace jetsvc::testing {
@@ -156,32 +157,14 @@ class JetctlWindowsTest : public PipeServerFixture {
 };
 
 TEST_F(JetctlWindowsTest, StatusPrintsWhatTheLinuxJetctlPrints) {
-  ManagerSnapshot snapshot;
-  snapshot.state = "running";
-  snapshot.checkpoint_depth_bytes = 3u << 20;
-  snapshot.dirty_pages = 42;
-  snapshot.version_store_bytes = 100;
-  snapshot.defrag_running = true;
-  snapshot.last_prepare_usec = 250000;
-  controller_.SetSnapshot(snapshot);
+  controller_.SetSnapshot(SampleStatusSnapshot());
   ProcessResult r = Jetctl({"status"});
   ASSERT_EQ(0, r.exit_code) << r.err;
-  EXPECT_EQ(
-      "State:              running\n"
-      "Checkpoint depth:   3.0 MiB (3145728 bytes)\n"
-      "Dirty pages:        42\n"
-      "Version store:      100 B (100 bytes)\n"
-      "Defragmentation:    running\n"
-      "Last prepare took:  0.250 s\n"
-      "Last term took:     none\n",
-      Unix(r.out));
+  EXPECT_EQ(kSampleStatusText, Unix(r.out));
+
   r = Jetctl({"status", "--json"});
   ASSERT_EQ(0, r.exit_code) << r.err;
-  EXPECT_EQ(
-      "{\"State\": \"running\", \"CheckpointDepthBytes\": 3145728, \"DirtyPages\": 42, "
-      "\"VersionStoreBytes\": 100, \"DefragRunning\": true, \"LastPrepareDurationUsec\": 250000, "
-      "\"LastTermDurationUsec\": 0}\n",
-      Unix(r.out));
+  EXPECT_EQ(kSampleStatusJson, Unix(r.out));
 }
 
 TEST_F(JetctlWindowsTest, PutGetDeleteAndTheirExitCodes) {
